@@ -1,0 +1,141 @@
+#include "agents/host/file_event.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "agents/host/walker.h"
+#include "common/hash.h"
+#include "common/text.h"
+
+namespace beffroi::host {
+
+namespace {
+
+std::mutex g_names_mu;
+std::map<uid_t, std::string> g_users;
+std::map<gid_t, std::string> g_groups;
+
+std::string ModeString(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+  return buf;
+}
+
+void SetCommon(Event& e, const std::string& path, const struct stat& st) {
+  std::string_view name = BaseName(path);
+  std::string_view dir(path.data(), path.size() - name.size());
+  if (dir.size() > 1 && dir.back() == '/') dir.remove_suffix(1);
+  e.Set("file.path", path);
+  e.Set("file.name", name);
+  e.Set("file.directory", dir);
+  std::string ext = LowerExtension(name);
+  if (!ext.empty()) e.Set("file.extension", std::string_view(ext).substr(1));
+  e.Set("file.size", static_cast<std::uint64_t>(st.st_size));
+  e.Set("file.inode", std::to_string(st.st_ino));
+  e.Set("file.device", std::to_string(st.st_dev));
+  e.Set("file.uid", std::to_string(st.st_uid));
+  e.Set("file.gid", std::to_string(st.st_gid));
+  e.Set("file.owner", OwnerName(st.st_uid));
+  e.Set("file.group", GroupName(st.st_gid));
+  e.Set("file.mode", ModeString(st.st_mode));
+  e.Set("file.mtime", FormatTimestamp(st.st_mtim));
+  e.Set("file.ctime", FormatTimestamp(st.st_ctim));
+  e.Set("file.accessed", FormatTimestamp(st.st_atim));
+  if (!IsValidUtf8(path)) {
+    e.Set("beffroi.file.path_hex",
+          HexEncode(std::span<const std::uint8_t>(
+              reinterpret_cast<const std::uint8_t*>(path.data()), path.size())));
+  }
+}
+
+}  // namespace
+
+std::string OwnerName(uid_t uid) {
+  std::lock_guard<std::mutex> lock(g_names_mu);
+  auto it = g_users.find(uid);
+  if (it != g_users.end()) return it->second;
+  struct passwd pw {};
+  struct passwd* result = nullptr;
+  std::vector<char> buf(16384);
+  std::string name;
+  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result != nullptr) {
+    name = ToValidUtf8(result->pw_name);
+  }
+  g_users[uid] = name;
+  return name;
+}
+
+std::string GroupName(gid_t gid) {
+  std::lock_guard<std::mutex> lock(g_names_mu);
+  auto it = g_groups.find(gid);
+  if (it != g_groups.end()) return it->second;
+  struct group gr {};
+  struct group* result = nullptr;
+  std::vector<char> buf(16384);
+  std::string name;
+  if (::getgrgid_r(gid, &gr, buf.data(), buf.size(), &result) == 0 && result != nullptr) {
+    name = ToValidUtf8(result->gr_name);
+  }
+  g_groups[gid] = name;
+  return name;
+}
+
+std::string_view MimeTypeFor(std::string_view magic) {
+  static const std::map<std::string_view, std::string_view> kTypes = {
+      {"pe", "application/vnd.microsoft.portable-executable"},
+      {"elf", "application/x-executable"},
+      {"macho", "application/x-mach-binary"},
+      {"pdf", "application/pdf"},
+      {"zip", "application/zip"},
+      {"ole2", "application/x-ole-storage"},
+      {"rtf", "application/rtf"},
+      {"gzip", "application/gzip"},
+      {"bzip2", "application/x-bzip2"},
+      {"xz", "application/x-xz"},
+      {"7z", "application/x-7z-compressed"},
+      {"rar", "application/vnd.rar"},
+      {"zstd", "application/zstd"},
+      {"tar", "application/x-tar"},
+      {"png", "image/png"},
+      {"jpeg", "image/jpeg"},
+      {"gif", "image/gif"},
+      {"sqlite", "application/vnd.sqlite3"},
+      {"pcap", "application/vnd.tcpdump.pcap"},
+      {"pcapng", "application/x-pcapng"},
+      {"script", "text/x-script"},
+      {"text", "text/plain"},
+      {"data", "application/octet-stream"},
+  };
+  auto it = kTypes.find(magic);
+  return it == kTypes.end() ? std::string_view() : it->second;
+}
+
+Event FileEvent(const std::string& path, const struct stat& st) {
+  Event e = Event::Make("event", "beffroi.file");
+  e.SetJson("event.category", nlohmann::json::array({"file"}));
+  e.SetJson("event.type", nlohmann::json::array({"info"}));
+  e.Set("file.type", "file");
+  SetCommon(e, path, st);
+  return e;
+}
+
+Event SymlinkEvent(const std::string& path, const struct stat& st) {
+  Event e = Event::Make("event", "beffroi.file");
+  e.SetJson("event.category", nlohmann::json::array({"file"}));
+  e.SetJson("event.type", nlohmann::json::array({"info"}));
+  e.Set("file.type", "symlink");
+  SetCommon(e, path, st);
+  std::vector<char> target(4096);
+  ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+  if (n >= 0)
+    e.Set("file.target_path", std::string_view(target.data(), static_cast<std::size_t>(n)));
+  return e;
+}
+
+}  // namespace beffroi::host

@@ -1,0 +1,324 @@
+#include "common/bundle.h"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "common/fs.h"
+#include "common/hash.h"
+#include "common/text.h"
+
+namespace beffroi {
+
+namespace fs = std::filesystem;
+
+std::string RandomUuid() {
+  std::uint8_t b[16];
+  if (RAND_bytes(b, sizeof b) != 1) {
+    // RAND_bytes only fails when the OS entropy source is unavailable; fall back to the
+    // clock so an id is still unique per run, if not unpredictable.
+    struct timespec ts {};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    std::memcpy(b, &ts, std::min(sizeof ts, sizeof b));
+  }
+  b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40);
+  b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80);
+  std::string hex = HexEncode(std::span<const std::uint8_t>(b, 16));
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+bool IsSafeBundlePath(std::string_view path) {
+  if (path.empty() || path.size() > 4096 || path.front() == '/') return false;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t slash = path.find('/', start);
+    std::string_view part =
+        path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return path.find('\0') == std::string_view::npos && path.find('\\') == std::string_view::npos;
+}
+
+nlohmann::json ManifestToJson(const Manifest& m) {
+  const BundleInfo& i = m.info;
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& f : m.files) {
+    files.push_back({{"path", f.path}, {"size", f.size}, {"sha256", f.sha256}});
+  }
+  return {
+      {"schema", kBundleSchema},
+      {"bundle_id", i.bundle_id},
+      {"agent", {{"name", i.agent_name}, {"version", i.agent_version}, {"id", i.agent_id}}},
+      {"host", {{"name", i.host_name}, {"id", i.host_id}}},
+      {"operator",
+       {{"os_user", i.os_user},
+        {"os_uid", i.os_uid},
+        {"examiner", i.examiner},
+        {"case", i.case_id}}},
+      {"command_line", i.command_line},
+      {"started", i.started},
+      {"ended", i.ended},
+      {"files", files},
+      {"stats", m.stats},
+  };
+}
+
+namespace {
+
+Status Field(const nlohmann::json& obj, const char* key, std::string& out,
+             const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || !it->is_string()) {
+    return MakeError(ErrorCode::kCorrupt, where + ": \"" + key + "\" missing or not a string");
+  }
+  out = it->get<std::string>();
+  return OkStatus();
+}
+
+const nlohmann::json* Object(const nlohmann::json& obj, const char* key) {
+  auto it = obj.find(key);
+  return (it != obj.end() && it->is_object()) ? &*it : nullptr;
+}
+
+}  // namespace
+
+Result<Manifest> ManifestFromJson(const nlohmann::json& j, const std::string& source) {
+  if (!j.is_object()) return MakeError(ErrorCode::kCorrupt, source + ": not a JSON object");
+  Manifest m;
+  std::string schema;
+  if (auto s = Field(j, "schema", schema, source); !s.ok()) return s.error();
+  if (schema != kBundleSchema) {
+    return MakeError(ErrorCode::kUnsupported, source + ": unsupported schema \"" + schema + "\"");
+  }
+  BundleInfo& i = m.info;
+  if (auto s = Field(j, "bundle_id", i.bundle_id, source); !s.ok()) return s.error();
+  if (auto s = Field(j, "started", i.started, source); !s.ok()) return s.error();
+  if (auto s = Field(j, "ended", i.ended, source); !s.ok()) return s.error();
+  const nlohmann::json* agent = Object(j, "agent");
+  const nlohmann::json* host = Object(j, "host");
+  if (agent == nullptr || host == nullptr) {
+    return MakeError(ErrorCode::kCorrupt, source + ": \"agent\" or \"host\" missing");
+  }
+  if (auto s = Field(*agent, "name", i.agent_name, source + ": agent"); !s.ok()) return s.error();
+  if (auto s = Field(*agent, "version", i.agent_version, source + ": agent"); !s.ok())
+    return s.error();
+  (void)Field(*agent, "id", i.agent_id, source);
+  if (auto s = Field(*host, "name", i.host_name, source + ": host"); !s.ok()) return s.error();
+  (void)Field(*host, "id", i.host_id, source);
+  if (const nlohmann::json* op = Object(j, "operator")) {
+    (void)Field(*op, "os_user", i.os_user, source);
+    (void)Field(*op, "examiner", i.examiner, source);
+    (void)Field(*op, "case", i.case_id, source);
+    if (auto it = op->find("os_uid"); it != op->end() && it->is_number_integer()) {
+      i.os_uid = it->get<std::int64_t>();
+    }
+  }
+  if (auto it = j.find("command_line"); it != j.end() && it->is_array()) {
+    for (const auto& arg : *it) {
+      if (arg.is_string()) i.command_line.push_back(arg.get<std::string>());
+    }
+  }
+  auto files = j.find("files");
+  if (files == j.end() || !files->is_array()) {
+    return MakeError(ErrorCode::kCorrupt, source + ": \"files\" missing or not an array");
+  }
+  std::set<std::string> seen;
+  for (std::size_t n = 0; n < files->size(); ++n) {
+    const nlohmann::json& f = (*files)[n];
+    std::string where = source + ": files[" + std::to_string(n) + "]";
+    if (!f.is_object()) return MakeError(ErrorCode::kCorrupt, where + ": not an object");
+    ManifestEntry e;
+    if (auto s = Field(f, "path", e.path, where); !s.ok()) return s.error();
+    if (auto s = Field(f, "sha256", e.sha256, where); !s.ok()) return s.error();
+    auto size = f.find("size");
+    if (size == f.end() || !size->is_number_integer() ||
+        (!size->is_number_unsigned() && size->get<std::int64_t>() < 0)) {
+      return MakeError(ErrorCode::kCorrupt, where + ": \"size\" missing or not a byte count");
+    }
+    e.size = size->get<std::uint64_t>();
+    if (!IsSafeBundlePath(e.path) || e.path == kManifestName) {
+      return MakeError(ErrorCode::kCorrupt, where + ": unsafe path \"" + e.path + "\"");
+    }
+    if (!IsHex(e.sha256, 64)) {
+      return MakeError(ErrorCode::kCorrupt, where + ": \"sha256\" is not 64 hex digits");
+    }
+    if (!seen.insert(e.path).second) {
+      return MakeError(ErrorCode::kCorrupt, where + ": \"" + e.path + "\" listed twice");
+    }
+    m.files.push_back(std::move(e));
+  }
+  if (auto it = j.find("stats"); it != j.end() && it->is_object()) m.stats = *it;
+  return m;
+}
+
+Result<Manifest> ReadManifest(const std::string& bundle_dir) {
+  std::string path = bundle_dir + "/" + std::string(kManifestName);
+  auto text = ReadFileBounded(path, kMaxManifestBytes);
+  if (!text.ok()) return text.error();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
+  if (j.is_discarded()) {
+    return MakeError(ErrorCode::kCorrupt, path + ": not valid JSON");
+  }
+  return ManifestFromJson(j, path);
+}
+
+Result<VerifyReport> VerifyBundle(const std::string& bundle_dir) {
+  std::string manifest_path = bundle_dir + "/" + std::string(kManifestName);
+  struct stat st {};
+  if (::lstat(bundle_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return MakeError(ErrorCode::kNotFound, bundle_dir + ": not a bundle directory");
+  }
+  if (::lstat(manifest_path.c_str(), &st) != 0) {
+    return MakeError(ErrorCode::kNotFound,
+                     manifest_path + ": missing (the bundle is incomplete or not a bundle)");
+  }
+  auto manifest = ReadManifest(bundle_dir);
+  if (!manifest.ok()) return manifest.error();
+  VerifyReport report;
+  {
+    auto text = ReadFileBounded(manifest_path, kMaxManifestBytes);
+    if (text.ok()) report.manifest_sha256 = Sha256Hex(*text);
+  }
+
+  std::map<std::string, const ManifestEntry*> listed;
+  for (const auto& e : manifest->files)
+    listed[e.path] = &e;
+
+  // Everything actually present, without following symlinks.
+  std::error_code ec;
+  fs::recursive_directory_iterator it(bundle_dir, fs::directory_options::none, ec);
+  if (ec) return MakeError(ErrorCode::kIo, "list " + bundle_dir + ": " + ec.message());
+  std::set<std::string> present;
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      report.errors.push_back(bundle_dir + ": " + ec.message());
+      break;
+    }
+    std::string rel = it->path().lexically_relative(bundle_dir).generic_string();
+    auto status = it->symlink_status(ec);
+    if (fs::is_directory(status)) continue;
+    if (rel == kManifestName) continue;
+    if (!fs::is_regular_file(status)) {
+      report.added.push_back(rel + " (not a regular file)");
+      continue;
+    }
+    present.insert(rel);
+    if (!listed.count(rel)) report.added.push_back(rel);
+  }
+  for (const auto& [path, entry] : listed) {
+    if (!present.count(path)) {
+      report.missing.push_back(path);
+      continue;
+    }
+    auto digests = HashFile(bundle_dir + "/" + path, kSha256);
+    if (!digests.ok()) {
+      report.errors.push_back(digests.error().message);
+      continue;
+    }
+    struct stat fst {};
+    std::uint64_t size = 0;
+    if (::lstat((bundle_dir + "/" + path).c_str(), &fst) == 0)
+      size = static_cast<std::uint64_t>(fst.st_size);
+    ++report.files_checked;
+    report.bytes_checked += size;
+    if (digests->sha256 != ToLowerAscii(entry->sha256) || size != entry->size) {
+      report.altered.push_back(path + ": expected sha256 " + entry->sha256 + " size " +
+                               std::to_string(entry->size) + ", found sha256 " + digests->sha256 +
+                               " size " + std::to_string(size));
+    }
+  }
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Result<std::unique_ptr<BundleWriter>> BundleWriter::Create(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0750) != 0) {
+    if (errno != EEXIST)
+      return MakeError(ErrorCode::kIo, "create " + dir + ": " + std::strerror(errno));
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(dir, ec)) || !fs::is_empty(dir, ec) || ec) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       dir +
+                           ": already exists and is not an empty directory (evidence is never "
+                           "overwritten; choose a new --out)");
+    }
+  }
+  std::string samples = dir + "/" + std::string(kSamplesDir);
+  if (::mkdir(samples.c_str(), 0750) != 0) {
+    return MakeError(ErrorCode::kIo, "create " + samples + ": " + std::strerror(errno));
+  }
+  auto events = NdjsonWriter::Create(dir + "/" + std::string(kEventsName));
+  if (!events.ok()) return events.error();
+  return std::unique_ptr<BundleWriter>(new BundleWriter(dir, std::move(events).value()));
+}
+
+std::string BundleWriter::NewPartialSamplePath() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return dir_ + "/" + std::string(kSamplesDir) + "/.partial-" + std::to_string(++partial_counter_);
+}
+
+Result<bool> BundleWriter::CommitSample(const std::string& partial_path, const std::string& sha256,
+                                        std::uint64_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (samples_.count(sha256)) {
+    ::unlink(partial_path.c_str());
+    return false;
+  }
+  std::string final_path = dir_ + "/" + std::string(kSamplesDir) + "/" + sha256;
+  ::chmod(partial_path.c_str(), 0440);  // samples may be malware: never executable
+  if (::rename(partial_path.c_str(), final_path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(partial_path.c_str());
+    return MakeError(ErrorCode::kIo, "store sample " + final_path + ": " + std::strerror(err));
+  }
+  samples_[sha256] = size;
+  sample_bytes_ += size;
+  return true;
+}
+
+bool BundleWriter::HasSample(const std::string& sha256) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return samples_.count(sha256) != 0;
+}
+
+std::uint64_t BundleWriter::samples_stored() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return samples_.size();
+}
+
+std::uint64_t BundleWriter::sample_bytes_stored() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sample_bytes_;
+}
+
+Result<std::string> BundleWriter::Finish(BundleInfo info, nlohmann::json stats) {
+  if (auto s = events_->Close(); !s.ok()) return s.error();
+  Manifest m;
+  m.info = std::move(info);
+  m.stats = std::move(stats);
+  m.files.push_back({std::string(kEventsName), events_->bytes_written(), events_->sha256()});
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [sha, size] : samples_) {
+      m.files.push_back({std::string(kSamplesDir) + "/" + sha, size, sha});
+    }
+  }
+  std::string text =
+      ManifestToJson(m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  text.push_back('\n');
+  if (auto s = WriteFileAtomic(dir_ + "/" + std::string(kManifestName), text, 0444); !s.ok()) {
+    return s.error();
+  }
+  return Sha256Hex(text);
+}
+
+}  // namespace beffroi
