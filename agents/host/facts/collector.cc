@@ -75,8 +75,9 @@ Result<std::vector<std::string>> ListDirectory(const std::string& path, std::siz
     errno = 0;
     const dirent* entry = ::readdir(dir.get());
     if (entry == nullptr) {
-      if (errno != 0)
+      if (errno != 0) {
         return MakeError(ErrorCode::kIo, "readdir " + path + ": " + std::strerror(errno));
+      }
       break;
     }
     std::string_view name = entry->d_name;

@@ -30,8 +30,9 @@ struct FactsOptions {
 
 struct FactsSummary {
   // Events emitted per dataset ("beffroi.process", ...), plus collector counters:
-  // "<collector>.unparsed" (lines skipped), "processes.vanished" (exited while we walked),
-  // "processes.unreadable", "processes.hashed" (distinct executables hashed).
+  // "<collector>.unparsed" (lines or records skipped: host, users, processes, sockets,
+  // persistence), "processes.vanished" (exited while we walked), "processes.unreadable" (listed
+  // but /proc/PID/stat unreadable) and "processes.hashed" (distinct executables hashed).
   std::map<std::string, std::uint64_t> counts;
   // Number of host.collector_failed anomalies: one per source that could not be read.
   std::uint64_t collector_failures = 0;

@@ -25,8 +25,9 @@ void SetOsRelease(CollectorContext& ctx, Event& e) {
     std::string path = ctx.RootPath(rel);
     auto text = ReadRootFile(ctx, path, kMaxOsReleaseBytes);
     if (!text.ok()) {
-      if (text.error().code != ErrorCode::kNotFound)
+      if (text.error().code != ErrorCode::kNotFound) {
         ctx.Fail(kCollector, text.error().message, path);
+      }
       continue;
     }
     OsRelease os = ParseOsRelease(*text);

@@ -64,8 +64,9 @@ std::vector<BoundSocket> ReadTables(CollectorContext& ctx) {
     ProcNetTable parsed = ParseProcNet(*text);
     ctx.Count("sockets.unparsed", parsed.unparsed);
     for (ProcNetSocket& s : parsed.sockets) {
-      if (IsAccepting(s, table.transport))
+      if (IsAccepting(s, table.transport)) {
         out.push_back(BoundSocket{std::move(s), table.transport});
+      }
     }
   }
   return out;

@@ -377,8 +377,9 @@ TEST_F(CollectHostFactsTest, EmptyRootAndMissingProcFailSoftly) {
   // users (no passwd), processes (no procfs), sockets (no net/tcp), host (no uptime, no stat).
   std::vector<std::string> failed;
   for (const Event& e : events) {
-    if (e.dataset() == "beffroi.anomaly")
+    if (e.dataset() == "beffroi.anomaly") {
       failed.push_back(e.GetString("beffroi.anomaly.collector"));
+    }
   }
   EXPECT_EQ(failed, (std::vector<std::string>{"host", "host", "users", "processes", "sockets"}));
   EXPECT_EQ(s.collector_failures, 5u);
