@@ -73,13 +73,20 @@ std::string Sha256Hex(std::string_view data) {
 Result<Digests> HashFile(const std::string& path, unsigned algorithms) {
   auto fd = OpenForEvidenceRead(path);
   if (!fd.ok()) return fd.error();
+  return HashFd(fd->get(), path, algorithms);
+}
+
+Result<Digests> HashFd(int fd, const std::string& what, unsigned algorithms) {
   MultiHasher hasher(algorithms);
   std::vector<std::uint8_t> buf(kReadChunkSize);
   for (;;) {
-    ssize_t n = ::read(fd->get(), buf.data(), buf.size());
+    ssize_t n = ::read(fd, buf.data(), buf.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return MakeError(ErrorCode::kIo, "read " + path + ": " + std::strerror(errno));
+      if (errno == EAGAIN) {
+        return MakeError(ErrorCode::kIo, "read " + what + ": not a regular file (would block)");
+      }
+      return MakeError(ErrorCode::kIo, "read " + what + ": " + std::strerror(errno));
     }
     if (n == 0) break;
     hasher.Update(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)));

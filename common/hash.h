@@ -56,8 +56,11 @@ class MultiHasher {
 // One-shot SHA-256 of a byte string, lower-case hex.
 std::string Sha256Hex(std::string_view data);
 
-// Streams a whole file through the given algorithms (O_NOATIME where permitted).
+// Streams a whole file through the given algorithms (O_NOATIME where permitted, no symlink
+// followed).
 Result<Digests> HashFile(const std::string& path, unsigned algorithms = kSha256);
+// Streams an open descriptor from its current offset to the end; `what` names it in errors.
+Result<Digests> HashFd(int fd, const std::string& what, unsigned algorithms = kSha256);
 
 // Lower-case hex of raw bytes.
 std::string HexEncode(std::span<const std::uint8_t> bytes);

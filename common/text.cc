@@ -181,35 +181,20 @@ std::optional<std::int64_t> ParseDateOrAge(std::string_view text, std::int64_t n
 
 std::optional<std::uint64_t> ParseByteSize(std::string_view text) {
   std::string_view t = text;
-  if (t.ends_with("iB"))
+  if (t.ends_with("iB")) {
     t.remove_suffix(2);
-  else if (t.ends_with("B") && t.size() > 1 && !(t[t.size() - 2] >= '0' && t[t.size() - 2] <= '9'))
+  } else if (t.ends_with("B")) {
     t.remove_suffix(1);
-  else if (t.ends_with("B"))
-    t.remove_suffix(1);
+  }
   if (t.empty()) return std::nullopt;
   std::uint64_t mult = 1;
-  switch (t.back()) {
-    case 'k':
-    case 'K':
-      mult = 1ULL << 10;
-      break;
-    case 'm':
-    case 'M':
-      mult = 1ULL << 20;
-      break;
-    case 'g':
-    case 'G':
-      mult = 1ULL << 30;
-      break;
-    case 't':
-    case 'T':
-      mult = 1ULL << 40;
-      break;
-    default:
-      break;
+  constexpr std::string_view kUnits = "KMGT";  // binary: K = 2^10 ... T = 2^40
+  char last =
+      t.back() >= 'a' && t.back() <= 'z' ? static_cast<char>(t.back() - 'a' + 'A') : t.back();
+  if (std::size_t unit = kUnits.find(last); unit != std::string_view::npos) {
+    mult = 1ULL << (10 * (unit + 1));
+    t.remove_suffix(1);
   }
-  if (mult != 1) t.remove_suffix(1);
   std::uint64_t n = 0;
   if (!ParseUint(t, n)) return std::nullopt;
   if (n > UINT64_MAX / mult) return std::nullopt;

@@ -56,34 +56,39 @@ void SetCommon(Event& e, const std::string& path, const struct stat& st) {
 
 }  // namespace
 
-std::string OwnerName(uid_t uid) {
+namespace {
+
+// Looks a uid or gid up once; `lookup` fills the name or returns false.
+template <typename Id, typename Lookup>
+std::string CachedName(std::map<Id, std::string>& cache, Id id, Lookup lookup) {
   std::lock_guard<std::mutex> lock(g_names_mu);
-  auto it = g_users.find(uid);
-  if (it != g_users.end()) return it->second;
-  struct passwd pw {};
-  struct passwd* result = nullptr;
+  auto it = cache.find(id);
+  if (it != cache.end()) return it->second;
   std::vector<char> buf(16384);
   std::string name;
-  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result != nullptr) {
-    name = ToValidUtf8(result->pw_name);
-  }
-  g_users[uid] = name;
+  if (const char* found = lookup(buf)) name = ToValidUtf8(found);
+  cache[id] = name;
   return name;
 }
 
+}  // namespace
+
+std::string OwnerName(uid_t uid) {
+  return CachedName(g_users, uid, [uid](std::vector<char>& buf) -> const char* {
+    struct passwd pw {};
+    struct passwd* result = nullptr;
+    bool ok = ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result != nullptr;
+    return ok ? result->pw_name : nullptr;
+  });
+}
+
 std::string GroupName(gid_t gid) {
-  std::lock_guard<std::mutex> lock(g_names_mu);
-  auto it = g_groups.find(gid);
-  if (it != g_groups.end()) return it->second;
-  struct group gr {};
-  struct group* result = nullptr;
-  std::vector<char> buf(16384);
-  std::string name;
-  if (::getgrgid_r(gid, &gr, buf.data(), buf.size(), &result) == 0 && result != nullptr) {
-    name = ToValidUtf8(result->gr_name);
-  }
-  g_groups[gid] = name;
-  return name;
+  return CachedName(g_groups, gid, [gid](std::vector<char>& buf) -> const char* {
+    struct group gr {};
+    struct group* result = nullptr;
+    bool ok = ::getgrgid_r(gid, &gr, buf.data(), buf.size(), &result) == 0 && result != nullptr;
+    return ok ? result->gr_name : nullptr;
+  });
 }
 
 std::string_view MimeTypeFor(std::string_view magic) {

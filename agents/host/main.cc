@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,26 @@ Usage:
 Run `beffroi-host COMMAND --help` for the options of a command.
 Exit codes: 0 ok, 1 runtime error, 2 usage error, 4 bundle failed verification.
 )";
+
+int Usage(const std::string& message);
+
+// Parses `args` against `visible` plus one hidden positional option; returns an exit code
+// (usage error) when the command line is malformed.
+std::optional<int> Parse(const std::vector<std::string>& args,
+                         const po::options_description& visible, const char* positional,
+                         int max_positional, const char* command, po::variables_map& vm) {
+  po::options_description all;
+  all.add(visible);
+  po::positional_options_description pos;
+  pos.add(positional, max_positional);
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Usage(std::string(command) + ": " + e.what());
+  }
+  return std::nullopt;
+}
 
 int Usage(const std::string& message) {
   std::fprintf(stderr, "beffroi-host: %s\n(see beffroi-host --help)\n", message.c_str());
@@ -89,19 +110,10 @@ int Collect(const std::vector<std::string>& args, const std::vector<std::string>
       "json", po::bool_switch(&json), "print the summary as JSON on stdout");
   host::AddWalkFlags(desc, walk);
   host::AddSampleFlags(desc, samples);
-  po::options_description hidden;
-  hidden.add_options()("path", po::value(&paths)->composing());
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("path", -1);
+  po::options_description with_hidden;
+  with_hidden.add(desc).add_options()("path", po::value(&paths)->composing());
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(std::string("collect: ") + e.what());
-  }
+  if (auto code = Parse(args, with_hidden, "path", -1, "collect", vm)) return *code;
   if (vm.count("help")) {
     std::cout << desc
               << "\nExample:\n  beffroi-host collect /srv/shares /home --out "
@@ -145,19 +157,10 @@ int Verify(const std::vector<std::string>& args) {
   po::options_description desc("beffroi-host verify BUNDLE [--json]");
   desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json),
                                                  "print the report as JSON on stdout");
-  po::options_description hidden;
-  hidden.add_options()("bundle", po::value(&bundle));
-  po::options_description all;
-  all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("bundle", 1);
+  po::options_description with_hidden;
+  with_hidden.add(desc).add_options()("bundle", po::value(&bundle));
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(std::string("verify: ") + e.what());
-  }
+  if (auto code = Parse(args, with_hidden, "bundle", 1, "verify", vm)) return *code;
   if (vm.count("help")) {
     std::cout << desc << "\nExample:\n  beffroi-host verify /media/usb/fs01-bundle\n";
     return kExitOk;

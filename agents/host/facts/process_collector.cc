@@ -34,7 +34,7 @@ struct HashOutcome {
 
 // common's HashFile opens with O_NOFOLLOW, which refuses the /proc/PID/exe magic link (ELOOP).
 // Here following it is the point: it reaches the running image even when the file was deleted
-// or lives in another mount namespace, so the file is opened here and hashed with MultiHasher.
+// or lives in another mount namespace, so the file is opened here and hashed with HashFd.
 Result<UniqueFd> OpenExecutable(const std::string& path, int& err) {
   constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
   int fd = ::open(path.c_str(), kFlags | O_NOATIME);
@@ -44,21 +44,6 @@ Result<UniqueFd> OpenExecutable(const std::string& path, int& err) {
     return MakeError(ErrorCode::kIo, "open " + path + ": " + std::strerror(err));
   }
   return UniqueFd(fd);
-}
-
-Result<std::string> Sha256OfFd(int fd, const std::string& path) {
-  MultiHasher hasher(kSha256);
-  std::string buf(kReadChunkSize, '\0');
-  for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return MakeError(ErrorCode::kIo, "read " + path + ": " + std::strerror(errno));
-    }
-    if (n == 0) break;
-    hasher.Update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
-  }
-  return hasher.Finish().sha256;
 }
 
 // Hashes each executable once per (device, inode): a host runs hundreds of processes from a
@@ -76,9 +61,9 @@ class ExecutableHasher {
     if (!S_ISREG(st.st_mode)) return HashOutcome{{}, exe_link + ": not a regular file"};
     auto key = std::make_pair(st.st_dev, st.st_ino);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-    auto digest = Sha256OfFd(fd->get(), exe_link);
+    auto digest = HashFd(fd->get(), exe_link, kSha256);
     HashOutcome outcome =
-        digest.ok() ? HashOutcome{*digest, {}} : HashOutcome{{}, digest.error().message};
+        digest.ok() ? HashOutcome{digest->sha256, {}} : HashOutcome{{}, digest.error().message};
     cache_.emplace(key, outcome);
     return outcome;
   }
