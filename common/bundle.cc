@@ -11,6 +11,7 @@
 
 #include "common/fs.h"
 #include "common/hash.h"
+#include "common/json.h"
 #include "common/text.h"
 
 namespace beffroi {
@@ -159,18 +160,41 @@ Result<Manifest> ManifestFromJson(const nlohmann::json& j, const std::string& so
   return m;
 }
 
+namespace {
+
+Result<Manifest> ParseManifest(const std::string& text, const std::string& path) {
+  auto j = ParseJson(text, path);
+  if (!j.ok()) return j.error();
+  auto m = ManifestFromJson(*j, path);
+  if (!m.ok()) return m.error();
+  // What makes a bundle a bundle: the event stream is listed, and every sample is named by
+  // its own content hash.
+  bool has_events = false;
+  for (const ManifestEntry& e : m->files) {
+    if (e.path == kEventsName) has_events = true;
+    std::string prefix = std::string(kSamplesDir) + "/";
+    if (e.path.rfind(prefix, 0) == 0 && e.path.substr(prefix.size()) != ToLowerAscii(e.sha256)) {
+      return MakeError(ErrorCode::kCorrupt,
+                       path + ": sample " + e.path + " is not named by its sha256 " + e.sha256);
+    }
+  }
+  if (!has_events) {
+    return MakeError(ErrorCode::kCorrupt, path + ": does not list " + std::string(kEventsName));
+  }
+  return m;
+}
+
+}  // namespace
+
 Result<Manifest> ReadManifest(const std::string& bundle_dir) {
   std::string path = bundle_dir + "/" + std::string(kManifestName);
   auto text = ReadFileBounded(path, kMaxManifestBytes);
   if (!text.ok()) return text.error();
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded()) {
-    return MakeError(ErrorCode::kCorrupt, path + ": not valid JSON");
-  }
-  return ManifestFromJson(j, path);
+  return ParseManifest(*text, path);
 }
 
-Result<VerifyReport> VerifyBundle(const std::string& bundle_dir) {
+Result<VerifyReport> VerifyBundle(const std::string& bundle_dir,
+                                  const std::string& expected_manifest_sha256) {
   std::string manifest_path = bundle_dir + "/" + std::string(kManifestName);
   struct stat st {};
   if (::lstat(bundle_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -180,12 +204,17 @@ Result<VerifyReport> VerifyBundle(const std::string& bundle_dir) {
     return MakeError(ErrorCode::kNotFound,
                      manifest_path + ": missing (the bundle is incomplete or not a bundle)");
   }
-  auto manifest = ReadManifest(bundle_dir);
+  // One read: the bytes hashed for the custody record are the bytes checked.
+  auto text = ReadFileBounded(manifest_path, kMaxManifestBytes);
+  if (!text.ok()) return text.error();
+  auto manifest = ParseManifest(*text, manifest_path);
   if (!manifest.ok()) return manifest.error();
   VerifyReport report;
-  {
-    auto text = ReadFileBounded(manifest_path, kMaxManifestBytes);
-    if (text.ok()) report.manifest_sha256 = Sha256Hex(*text);
+  report.manifest_sha256 = Sha256Hex(*text);
+  if (!expected_manifest_sha256.empty() &&
+      ToLowerAscii(expected_manifest_sha256) != report.manifest_sha256) {
+    report.errors.push_back(std::string(kManifestName) + ": sha256 " + report.manifest_sha256 +
+                            " is not the expected " + expected_manifest_sha256);
   }
 
   std::map<std::string, const ManifestEntry*> listed;
@@ -218,15 +247,23 @@ Result<VerifyReport> VerifyBundle(const std::string& bundle_dir) {
       report.missing.push_back(path);
       continue;
     }
-    auto digests = HashFile(bundle_dir + "/" + path, kSha256);
+    std::string full = bundle_dir + "/" + path;
+    auto fd = OpenForEvidenceRead(full);
+    if (!fd.ok()) {
+      report.errors.push_back(fd.error().message);
+      continue;
+    }
+    struct stat fst {};
+    if (::fstat(fd->get(), &fst) != 0 || !S_ISREG(fst.st_mode)) {
+      report.errors.push_back(full + ": not a regular file");
+      continue;
+    }
+    auto digests = HashFd(fd->get(), full, kSha256);
     if (!digests.ok()) {
       report.errors.push_back(digests.error().message);
       continue;
     }
-    struct stat fst {};
-    std::uint64_t size = 0;
-    if (::lstat((bundle_dir + "/" + path).c_str(), &fst) == 0)
-      size = static_cast<std::uint64_t>(fst.st_size);
+    auto size = static_cast<std::uint64_t>(fst.st_size);
     ++report.files_checked;
     report.bytes_checked += size;
     if (digests->sha256 != ToLowerAscii(entry->sha256) || size != entry->size) {
@@ -240,54 +277,107 @@ Result<VerifyReport> VerifyBundle(const std::string& bundle_dir) {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+Status Fsync(int fd, const std::string& what) {
+  if (::fsync(fd) != 0)
+    return MakeError(ErrorCode::kIo, "fsync " + what + ": " + std::strerror(errno));
+  return OkStatus();
+}
+
+// An existing output directory must be ours alone and empty.
+Status CheckExistingOutput(const std::string& dir) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    return MakeError(ErrorCode::kIo, "stat " + dir + ": " + std::strerror(errno));
+  }
+  std::error_code ec;
+  if (!S_ISDIR(st.st_mode) || !fs::is_empty(dir, ec) || ec) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     dir +
+                         ": already exists and is not an empty directory (evidence is never "
+                         "overwritten; choose a new --out)");
+  }
+  if (st.st_uid != ::geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     dir +
+                         ": exists but is not owned by us or is writable by others; let the "
+                         "agent create the bundle directory itself");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<BundleWriter>> BundleWriter::Create(const std::string& dir) {
   if (::mkdir(dir.c_str(), 0750) != 0) {
     if (errno != EEXIST)
       return MakeError(ErrorCode::kIo, "create " + dir + ": " + std::strerror(errno));
-    std::error_code ec;
-    if (!fs::is_directory(fs::symlink_status(dir, ec)) || !fs::is_empty(dir, ec) || ec) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       dir +
-                           ": already exists and is not an empty directory (evidence is never "
-                           "overwritten; choose a new --out)");
-    }
+    if (auto s = CheckExistingOutput(dir); !s.ok()) return s.error();
   }
-  std::string samples = dir + "/" + std::string(kSamplesDir);
-  if (::mkdir(samples.c_str(), 0750) != 0) {
-    return MakeError(ErrorCode::kIo, "create " + samples + ": " + std::strerror(errno));
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!dir_fd.valid())
+    return MakeError(ErrorCode::kIo, "open " + dir + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(dir_fd.get(), &st) != 0 || st.st_uid != ::geteuid() ||
+      (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return MakeError(ErrorCode::kInvalidArgument, dir + ": not a private directory of ours");
   }
-  auto events = NdjsonWriter::Create(dir + "/" + std::string(kEventsName));
-  if (!events.ok()) return events.error();
-  return std::unique_ptr<BundleWriter>(new BundleWriter(dir, std::move(events).value()));
+  std::string samples_name(kSamplesDir);
+  if (::mkdirat(dir_fd.get(), samples_name.c_str(), 0750) != 0) {
+    return MakeError(ErrorCode::kIo,
+                     "create " + dir + "/" + samples_name + ": " + std::strerror(errno));
+  }
+  UniqueFd samples_fd(::openat(dir_fd.get(), samples_name.c_str(),
+                               O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!samples_fd.valid()) {
+    return MakeError(ErrorCode::kIo,
+                     "open " + dir + "/" + samples_name + ": " + std::strerror(errno));
+  }
+  std::string events_path = dir + "/" + std::string(kEventsName);
+  int events_fd = ::openat(dir_fd.get(), std::string(kEventsName).c_str(),
+                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+  if (events_fd < 0)
+    return MakeError(ErrorCode::kIo, "create " + events_path + ": " + std::strerror(errno));
+  return std::unique_ptr<BundleWriter>(new BundleWriter(
+      dir, std::move(dir_fd), std::move(samples_fd), NdjsonWriter::FromFd(events_fd, events_path)));
 }
 
-std::string BundleWriter::NewPartialSamplePath() {
-  std::lock_guard<std::mutex> lock(mu_);
-  return dir_ + "/" + std::string(kSamplesDir) + "/.partial-" + std::to_string(++partial_counter_);
+Result<PartialSample> BundleWriter::NewPartialSample() {
+  std::string name;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    name = ".partial-" + std::to_string(++partial_counter_);
+  }
+  int fd = ::openat(samples_fd_.get(), name.c_str(),
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return MakeError(ErrorCode::kIo, "create " + dir_ + "/" + std::string(kSamplesDir) + "/" +
+                                         name + ": " + std::strerror(errno));
+  }
+  return PartialSample{UniqueFd(fd), name};
 }
 
-Result<bool> BundleWriter::CommitSample(const std::string& partial_path, const std::string& sha256,
+void BundleWriter::DiscardSample(const PartialSample& partial) {
+  ::unlinkat(samples_fd_.get(), partial.name.c_str(), 0);
+}
+
+Result<bool> BundleWriter::CommitSample(const PartialSample& partial, const std::string& sha256,
                                         std::uint64_t size) {
   std::lock_guard<std::mutex> lock(mu_);
   if (samples_.count(sha256)) {
-    ::unlink(partial_path.c_str());
+    ::unlinkat(samples_fd_.get(), partial.name.c_str(), 0);
     return false;
   }
-  std::string final_path = dir_ + "/" + std::string(kSamplesDir) + "/" + sha256;
-  ::chmod(partial_path.c_str(), 0440);  // samples may be malware: never executable
-  if (::rename(partial_path.c_str(), final_path.c_str()) != 0) {
+  if (::renameat(samples_fd_.get(), partial.name.c_str(), samples_fd_.get(), sha256.c_str()) != 0) {
     int err = errno;
-    ::unlink(partial_path.c_str());
-    return MakeError(ErrorCode::kIo, "store sample " + final_path + ": " + std::strerror(err));
+    ::unlinkat(samples_fd_.get(), partial.name.c_str(), 0);
+    return MakeError(ErrorCode::kIo, "store sample " + dir_ + "/" + std::string(kSamplesDir) + "/" +
+                                         sha256 + ": " + std::strerror(err));
   }
   samples_[sha256] = size;
   sample_bytes_ += size;
   return true;
-}
-
-bool BundleWriter::HasSample(const std::string& sha256) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return samples_.count(sha256) != 0;
 }
 
 std::uint64_t BundleWriter::samples_stored() const {
@@ -315,9 +405,24 @@ Result<std::string> BundleWriter::Finish(BundleInfo info, nlohmann::json stats) 
   std::string text =
       ManifestToJson(m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');
-  if (auto s = WriteFileAtomic(dir_ + "/" + std::string(kManifestName), text, 0444); !s.ok()) {
+  // Samples and the event stream are durable before the manifest that vouches for them.
+  if (auto s = Fsync(samples_fd_.get(), dir_ + "/samples"); !s.ok()) return s.error();
+  std::string tmp = std::string(kManifestName) + ".tmp";
+  std::string manifest_path = dir_ + "/" + std::string(kManifestName);
+  UniqueFd fd(::openat(dir_fd_.get(), tmp.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444));
+  if (!fd.valid())
+    return MakeError(ErrorCode::kIo, "create " + manifest_path + ".tmp: " + std::strerror(errno));
+  if (auto s = WriteAll(fd.get(), text.data(), text.size(), manifest_path); !s.ok())
     return s.error();
+  if (auto s = Fsync(fd.get(), manifest_path); !s.ok()) return s.error();
+  if (::close(fd.release()) != 0)
+    return MakeError(ErrorCode::kIo, "close " + manifest_path + ": " + std::strerror(errno));
+  if (::renameat(dir_fd_.get(), tmp.c_str(), dir_fd_.get(), std::string(kManifestName).c_str()) !=
+      0) {
+    return MakeError(ErrorCode::kIo, "rename " + manifest_path + ": " + std::strerror(errno));
   }
+  if (auto s = Fsync(dir_fd_.get(), dir_); !s.ok()) return s.error();
   return Sha256Hex(text);
 }
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/event.h"
+#include "common/fs.h"
 #include "common/result.h"
 
 namespace beffroi {
@@ -80,24 +81,37 @@ struct VerifyReport {
 };
 
 // Fails (Error) only when the manifest itself cannot be read or parsed; every other fault is
-// listed in the report.
-Result<VerifyReport> VerifyBundle(const std::string& bundle_dir);
+// listed in the report. `expected_manifest_sha256` (from the chain-of-custody record), when
+// given, must match the manifest that was read.
+Result<VerifyReport> VerifyBundle(const std::string& bundle_dir,
+                                  const std::string& expected_manifest_sha256 = "");
+
+// A sample copy in progress: an exclusive new file inside samples/, named .partial-N.
+struct PartialSample {
+  UniqueFd fd;
+  std::string name;
+};
 
 class BundleWriter {
  public:
-  // Creates `dir` (it may exist only if empty) with samples/ and events.ndjson.
+  // Creates `dir` with samples/ and events.ndjson. An existing `dir` is accepted only if it is
+  // an empty directory (not a symlink) owned by us and writable by nobody else: whoever else
+  // controls the directory could swap samples/ for a link and make a root agent write where
+  // they choose. Everything afterwards goes through directory descriptors (openat, renameat),
+  // never through paths that could be swapped.
   static Result<std::unique_ptr<BundleWriter>> Create(const std::string& dir);
 
   NdjsonWriter& events() { return *events_; }
   const std::string& dir() const { return dir_; }
 
-  // A fresh path inside samples/ for a sample being copied.
-  std::string NewPartialSamplePath();
-  // Moves a finished partial copy to samples/<sha256>. Returns false (and removes the partial
-  // file) when that SHA-256 is already stored.
-  Result<bool> CommitSample(const std::string& partial_path, const std::string& sha256,
+  // An exclusive new file inside samples/ for a sample being copied.
+  Result<PartialSample> NewPartialSample();
+  // Discards a partial copy.
+  void DiscardSample(const PartialSample& partial);
+  // Makes a finished, closed partial copy samples/<sha256> (read-only). Returns false (and
+  // removes the partial file) when that SHA-256 is already stored. The caller has fsynced it.
+  Result<bool> CommitSample(const PartialSample& partial, const std::string& sha256,
                             std::uint64_t size);
-  bool HasSample(const std::string& sha256) const;
   std::uint64_t samples_stored() const;
   std::uint64_t sample_bytes_stored() const;
 
@@ -105,10 +119,16 @@ class BundleWriter {
   Result<std::string> Finish(BundleInfo info, nlohmann::json stats);
 
  private:
-  BundleWriter(std::string dir, std::unique_ptr<NdjsonWriter> events)
-      : dir_(std::move(dir)), events_(std::move(events)) {}
+  BundleWriter(std::string dir, UniqueFd dir_fd, UniqueFd samples_fd,
+               std::unique_ptr<NdjsonWriter> events)
+      : dir_(std::move(dir)),
+        dir_fd_(std::move(dir_fd)),
+        samples_fd_(std::move(samples_fd)),
+        events_(std::move(events)) {}
 
   std::string dir_;
+  UniqueFd dir_fd_;
+  UniqueFd samples_fd_;
   std::unique_ptr<NdjsonWriter> events_;
   mutable std::mutex mu_;
   std::map<std::string, std::uint64_t> samples_;  // sha256 -> size

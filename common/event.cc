@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/fs.h"
+#include "common/json.h"
 #include "common/text.h"
 
 namespace beffroi {
@@ -33,8 +34,9 @@ Event MakeAnomaly(std::string_view name, std::string_view message) {
 }
 
 Result<Event> Event::Parse(std::string_view line) {
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return MakeError(ErrorCode::kCorrupt, "not valid JSON");
+  auto parsed = ParseJson(line, "");
+  if (!parsed.ok()) return parsed.error();
+  nlohmann::json j = std::move(parsed).value();
   if (!j.is_object()) return MakeError(ErrorCode::kCorrupt, "event is not a JSON object");
   auto it = j.find("schema");
   if (it == j.end() || !it->is_string()) {
@@ -129,6 +131,10 @@ Result<std::unique_ptr<NdjsonWriter>> NdjsonWriter::Create(const std::string& pa
   return std::unique_ptr<NdjsonWriter>(new NdjsonWriter(fd, path));
 }
 
+std::unique_ptr<NdjsonWriter> NdjsonWriter::FromFd(int fd, std::string name) {
+  return std::unique_ptr<NdjsonWriter>(new NdjsonWriter(fd, std::move(name)));
+}
+
 Status NdjsonWriter::Write(const Event& event) {
   std::string line = event.Serialize();
   line.push_back('\n');
@@ -162,7 +168,9 @@ Status NdjsonWriter::Close() {
   if (s.ok() && ::fsync(fd_) != 0) {
     s = MakeError(ErrorCode::kIo, "fsync " + path_ + ": " + std::strerror(errno));
   }
-  ::close(fd_);
+  if (::close(fd_) != 0 && s.ok()) {
+    s = MakeError(ErrorCode::kIo, "close " + path_ + ": " + std::strerror(errno));
+  }
   sha256_ = hasher_.Finish().sha256;
   if (!s.ok()) sticky_error_ = s;
   return s;

@@ -79,6 +79,8 @@ class NdjsonWriter {
  public:
   // Creates `path` (it must not exist: evidence is never overwritten).
   static Result<std::unique_ptr<NdjsonWriter>> Create(const std::string& path);
+  // Takes ownership of a descriptor opened for writing; `name` is used in errors.
+  static std::unique_ptr<NdjsonWriter> FromFd(int fd, std::string name);
   ~NdjsonWriter();
   NdjsonWriter(const NdjsonWriter&) = delete;
   NdjsonWriter& operator=(const NdjsonWriter&) = delete;

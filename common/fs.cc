@@ -21,12 +21,17 @@ UniqueFd::~UniqueFd() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+int OpenNoAtime(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_NOATIME);
+  // O_NOATIME is refused (EPERM) unless we own the file or hold CAP_FOWNER; fall back to a
+  // plain open, which relatime mounts rarely turn into an atime write.
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), flags);
+  return fd;
+}
+
 Result<UniqueFd> OpenForEvidenceRead(const std::string& path, int* errno_out) {
   constexpr int kBase = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
-  int fd = ::open(path.c_str(), kBase | O_NOATIME);
-  // O_NOATIME is refused (EPERM) unless we own the file or hold CAP_FOWNER; fall back to a
-  // plain read-only open, which relatime mounts rarely turn into an atime write.
-  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), kBase);
+  int fd = OpenNoAtime(path, kBase);
   if (fd < 0) {
     int err = errno;
     if (errno_out) *errno_out = err;
@@ -43,7 +48,7 @@ Result<std::string> ReadFileBounded(const std::string& path, std::size_t max_byt
   if (::fstat(fd->get(), &st) != 0) {
     return MakeError(ErrorCode::kIo, "stat " + path + ": " + std::strerror(errno));
   }
-  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode)) {
+  if (!S_ISREG(st.st_mode)) {
     return MakeError(ErrorCode::kInvalidArgument, path + ": not a regular file");
   }
   std::string out;
@@ -52,7 +57,9 @@ Result<std::string> ReadFileBounded(const std::string& path, std::size_t max_byt
     ssize_t n = ::read(fd->get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN) break;  // a character device with nothing to say
+      if (errno == EAGAIN) {
+        return MakeError(ErrorCode::kIo, "read " + path + ": would block (not a file on disk)");
+      }
       return MakeError(ErrorCode::kIo, "read " + path + ": " + std::strerror(errno));
     }
     if (n == 0) break;
@@ -81,7 +88,8 @@ Status WriteAll(int fd, const void* data, std::size_t size, const std::string& w
 
 Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode) {
   std::string tmp = path + ".tmp";
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
+  ::unlink(tmp.c_str());  // a leftover of an interrupted write; never write through one
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
   if (!fd.valid()) return MakeError(ErrorCode::kIo, "create " + tmp + ": " + std::strerror(errno));
   if (auto s = WriteAll(fd.get(), data.data(), data.size(), tmp); !s.ok()) return s;
   if (::fsync(fd.get()) != 0) {

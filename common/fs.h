@@ -47,6 +47,10 @@ class UniqueFd {
 // "open PATH: strerror" and `*errno_out` (when given) receives errno.
 Result<UniqueFd> OpenForEvidenceRead(const std::string& path, int* errno_out = nullptr);
 
+// open(2) with O_NOATIME added when the kernel allows it (we own the file, or hold
+// CAP_FOWNER), and without it otherwise. Returns the descriptor or -1 with errno set.
+int OpenNoAtime(const std::string& path, int flags);
+
 // Reads a whole file of at most `max_bytes`; larger files are an error, so an untrusted file
 // can never make us allocate more than the caller allowed.
 Result<std::string> ReadFileBounded(const std::string& path, std::size_t max_bytes);

@@ -84,9 +84,25 @@ std::string ToValidUtf8(std::string_view s) {
   return out;
 }
 
+namespace {
+
+std::string FormatSeconds(std::int64_t secs, std::int64_t nanos) {
+  std::time_t t = static_cast<std::time_t>(secs);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(nanos / 1000));
+  return buf;
+}
+
+}  // namespace
+
+// Formatted from the seconds directly, so dates past 2262 stay right.
 std::string FormatTimestamp(const struct timespec& ts) {
-  std::int64_t ns = static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-  return FormatTimestampNs(ns);
+  std::int64_t nanos = ts.tv_nsec >= 0 && ts.tv_nsec < 1'000'000'000 ? ts.tv_nsec : 0;
+  return FormatSeconds(static_cast<std::int64_t>(ts.tv_sec), nanos);
 }
 
 std::string FormatTimestampNs(std::int64_t unix_ns) {
@@ -96,14 +112,15 @@ std::string FormatTimestampNs(std::int64_t unix_ns) {
     rem += 1'000'000'000;
     --secs;
   }
-  std::time_t t = static_cast<std::time_t>(secs);
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(rem / 1000));
-  return buf;
+  return FormatSeconds(secs, rem);
+}
+
+std::int64_t TimespecToNs(const struct timespec& ts) {
+  constexpr std::int64_t kMaxSecs = INT64_MAX / 1'000'000'000 - 1;
+  auto secs = static_cast<std::int64_t>(ts.tv_sec);
+  if (secs > kMaxSecs) return INT64_MAX;
+  if (secs < -kMaxSecs) return INT64_MIN;
+  return secs * 1'000'000'000 + ts.tv_nsec;
 }
 
 std::int64_t NowUnixNs() {
@@ -125,7 +142,12 @@ std::optional<std::int64_t> ParseDateOrAge(std::string_view text, std::int64_t n
     if (unit == 'h') unit_ns = 3600LL * 1'000'000'000;
     if (unit == 'm') unit_ns = 60LL * 1'000'000'000;
     if (unit_ns != 0 && ParseUint(text.substr(0, text.size() - 1), n)) {
-      if (n > 100000ULL * 365) return std::nullopt;
+      // A century back is more than any investigation needs, and keeps the product in range.
+      constexpr std::uint64_t kMaxAgeSeconds = 100ULL * 366 * 86400;
+      if (n > kMaxAgeSeconds ||
+          n * static_cast<std::uint64_t>(unit_ns / 1'000'000'000) > kMaxAgeSeconds) {
+        return std::nullopt;
+      }
       return now_ns - static_cast<std::int64_t>(n) * unit_ns;
     }
   }
@@ -174,6 +196,7 @@ std::optional<std::int64_t> ParseDateOrAge(std::string_view text, std::int64_t n
       }
     }
   }
+  if (y < 1900 || y > 2200) return std::nullopt;  // keeps nanoseconds within int64
   std::int64_t days = DaysFromCivil(y, mo, d);
   std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_s;
   return secs * 1'000'000'000 + frac_ns;

@@ -17,6 +17,8 @@ std::string ToValidUtf8(std::string_view s);
 // "2026-11-22T03:49:49.123456Z" (UTC, microseconds).
 std::string FormatTimestamp(const struct timespec& ts);
 std::string FormatTimestampNs(std::int64_t unix_ns);
+// Unix nanoseconds of a timespec, saturated at the int64 range (files may be dated after 2262).
+std::int64_t TimespecToNs(const struct timespec& ts);
 std::string NowTimestamp();
 std::int64_t NowUnixNs();
 

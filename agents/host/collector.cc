@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "agents/host/file_event.h"
@@ -86,7 +87,7 @@ class Collection : public WalkSink {
   }
   void OnSymlink(const std::string& path, const struct stat& st) override {
     symlinks_.fetch_add(1);
-    Emit(SymlinkEvent(path, st));
+    Emit(SymlinkEvent(path, st, options_.symlink_targets));
   }
   void OnSkip(std::string_view reason) override { Count(skipped_, reason); }
   void OnAnomaly(Event event) override {
@@ -99,16 +100,29 @@ class Collection : public WalkSink {
     stamp_(event);
     if (auto s = bundle_.events().Write(event); !s.ok()) RecordFatal(s.error().message);
   }
+  // A fatal error (the bundle cannot be written) stops the walk and the workers: carrying on
+  // for hours only to throw the bundle away would waste the responder's time.
   void RecordFatal(const std::string& message) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (fatal_.empty()) fatal_ = message;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (fatal_.empty()) fatal_ = message;
+    }
+    stop_.store(true);
   }
+  bool Stopped() const override { return stop_.load(); }
 
   void Worker() {
-    std::vector<std::uint8_t> buffer(kReadChunkSize);
-    MultiHasher hasher(options_.hashes);
-    while (auto item = queue_.Pop())
-      ProcessFile(*item, buffer, hasher);
+    try {
+      std::vector<std::uint8_t> buffer(kReadChunkSize);
+      MultiHasher hasher(options_.hashes);
+      while (auto item = queue_.Pop()) {
+        if (!stop_.load()) ProcessFile(*item, buffer, hasher);
+      }
+    } catch (const std::exception& e) {
+      RecordFatal(std::string("internal error in a reader thread: ") + e.what());
+      while (queue_.Pop()) {
+      }  // keep draining so the walker never blocks on a full queue
+    }
   }
   void CloseQueue() { queue_.Close(); }
   void WalkFinished() { progress_.SetTotal(files_seen_.load(), walk_bytes_.load()); }
@@ -133,8 +147,8 @@ class Collection : public WalkSink {
  private:
   struct SampleCopy {
     SampleChoice choice;
-    std::string partial;
-    UniqueFd fd;
+    std::optional<PartialSample> partial;
+    std::uint64_t reserved = 0;
     bool failed = false;
     MacroMarkerScanner markers;
   };
@@ -150,40 +164,62 @@ class Collection : public WalkSink {
     OnAnomaly(std::move(e));
   }
 
-  void StartSample(SampleCopy& copy, const std::string& path, std::uint64_t size) {
-    if (!policy_.ReserveBudget(size)) {
+  void StartSample(SampleCopy& copy, std::uint64_t size) {
+    if (samples_disabled_.load() || !policy_.ReserveBudget(size)) {
       copy.choice = {};
       return;
     }
-    copy.partial = bundle_.NewPartialSamplePath();
-    copy.fd = UniqueFd(
-        ::open(copy.partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (!copy.fd.valid()) {
+    copy.reserved = size;
+    auto partial = bundle_.NewPartialSample();
+    if (!partial.ok()) {
+      SampleFailure(partial.error().message);
       policy_.ReleaseBudget(size);
-      RecordFatal("create sample " + copy.partial + " for " + path + ": " + std::strerror(errno));
       copy.choice = {};
+      return;
+    }
+    copy.partial = std::move(partial).value();
+  }
+
+  // A sample that cannot be written (a full USB stick) must not cost the rest of the evidence:
+  // sampling stops, hashing and metadata go on.
+  void SampleFailure(const std::string& message) {
+    if (!samples_disabled_.exchange(true)) {
+      OnAnomaly(MakeAnomaly("sample.write_failed", message + "; no further samples are copied"));
     }
   }
 
-  void FinishSample(SampleCopy& copy, bool read_ok, const std::string& sha256, std::uint64_t size,
+  void FinishSample(SampleCopy& copy, bool read_ok, const std::string& sha256, std::uint64_t bytes,
                     Event& event) {
-    if (copy.choice.decision == SampleDecision::kNo) return;
-    copy.fd = UniqueFd();
-    bool keep = read_ok && !copy.failed &&
+    if (!copy.partial) return;
+    PartialSample partial = std::move(*copy.partial);
+    copy.partial.reset();
+    policy_.ReleaseBudget(copy.reserved);
+    bool keep = read_ok && !copy.failed && !sha256.empty() &&
                 (copy.choice.decision == SampleDecision::kYes || copy.markers.found());
+    // The file may have grown since it was listed: the budget counts what was copied.
+    if (keep && !policy_.ReserveBudget(bytes)) keep = false;
+    if (keep) {
+      int fd = partial.fd.release();
+      bool durable = ::fchmod(fd, 0440) == 0 && ::fsync(fd) == 0;  // samples are never executable
+      if (::close(fd) != 0 || !durable) {
+        SampleFailure("write sample " + partial.name + ": " + std::strerror(errno));
+        keep = false;
+      }
+    } else if (copy.failed) {
+      SampleFailure("write sample " + partial.name + " for " + event.GetString("file.path"));
+    }
     if (!keep) {
-      ::unlink(copy.partial.c_str());
-      policy_.ReleaseBudget(size);
+      bundle_.DiscardSample(partial);
       return;
     }
-    auto stored = bundle_.CommitSample(copy.partial, sha256, size);
+    auto stored = bundle_.CommitSample(partial, sha256, bytes);
     if (!stored.ok()) {
-      policy_.ReleaseBudget(size);
-      RecordFatal(stored.error().message);
+      policy_.ReleaseBudget(bytes);
+      SampleFailure(stored.error().message);
       return;
     }
     if (!*stored) {
-      policy_.ReleaseBudget(size);  // the same content is already in the bundle
+      policy_.ReleaseBudget(bytes);  // the same content is already in the bundle
       std::lock_guard<std::mutex> lock(mu_);
       ++samples_duplicate_;
     }
@@ -192,6 +228,7 @@ class Collection : public WalkSink {
   }
 
   void ProcessFile(const WalkItem& item, std::vector<std::uint8_t>& buffer, MultiHasher& hasher) {
+    throttle_.OnRead(0);  // CPU spent on metadata, JSON and empty files counts too
     Event event = FileEvent(item.path, item.st);
     if (!IsValidUtf8(item.path)) {
       Anomaly("file.name_not_utf8", ToValidUtf8(item.path),
@@ -223,52 +260,72 @@ class Collection : public WalkSink {
         std::string_view magic = DetectFileType(chunk);
         event.Set("beffroi.file.magic", magic);
         if (auto mime = MimeTypeFor(magic); !mime.empty()) event.Set("file.mime_type", mime);
-        copy.choice =
-            policy_.Decide(name, LowerExtension(name), magic, size,
-                           item.st.st_mtim.tv_sec * 1'000'000'000LL + item.st.st_mtim.tv_nsec,
-                           item.st.st_ctim.tv_sec * 1'000'000'000LL + item.st.st_ctim.tv_nsec);
-        if (copy.choice.decision != SampleDecision::kNo) StartSample(copy, item.path, size);
+        copy.choice = policy_.Decide(name, LowerExtension(name), magic, size,
+                                     TimespecToNs(item.st.st_mtim), TimespecToNs(item.st.st_ctim));
+        if (copy.choice.decision != SampleDecision::kNo) StartSample(copy, size);
       }
       if (entropy_bytes < kEntropyBlockBytes) {
         std::size_t take = std::min(chunk.size(), kEntropyBlockBytes - entropy_bytes);
         head.insert(head.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
         entropy_bytes += take;
       }
-      if (copy.choice.decision != SampleDecision::kNo && !copy.failed) {
+      if (copy.partial && !copy.failed) {
         if (copy.choice.decision == SampleDecision::kIfMacroMarker) copy.markers.Feed(chunk);
-        if (!WriteAll(copy.fd.get(), chunk.data(), chunk.size(), copy.partial).ok())
+        if (!WriteAll(copy.partial->fd.get(), chunk.data(), chunk.size(), copy.partial->name)
+                 .ok()) {
           copy.failed = true;
+        }
       }
       progress_.Add(0, chunk.size());
     };
     ReadOutcome outcome = ReadEvidenceFile(item, buffer, consume, &throttle_);
     Digests digests = hasher.Finish();
     progress_.Add(1, 0);
+    if (outcome.ok && digests.sha256.empty()) {
+      outcome.ok = false;
+      outcome.anomaly = "file.hash_failed";
+      outcome.message = "the hash library failed on " + item.path;
+    }
     if (!outcome.ok) {
-      FinishSample(copy, false, digests.sha256, size, event);
+      FinishSample(copy, false, digests.sha256, outcome.bytes_read, event);
+      std::string reason = outcome.anomaly.substr(outcome.anomaly.find('.') + 1);
       Anomaly(outcome.anomaly, item.path, outcome.message);
-      OnSkip(outcome.anomaly.substr(outcome.anomaly.find('.') + 1));
-      if (!outcome.opened) return;  // nothing trustworthy to say beyond the anomaly
-      event.Set("beffroi.file.hash_skipped", outcome.anomaly.substr(outcome.anomaly.find('.') + 1));
+      OnSkip(reason);
+      // What the walker saw is still evidence that the file existed, with these attributes.
+      event.Set("beffroi.file.hash_skipped", reason);
       Emit(std::move(event));
       return;
+    }
+    if (!SameVersion(item.st, outcome.st)) {
+      // Changed between listing and opening: describe the version that was hashed.
+      Event fresh = FileEvent(item.path, outcome.st);
+      for (const char* key : {"beffroi.file.magic", "file.mime_type"}) {
+        if (const auto* v = event.Find(key)) fresh.SetJson(key, *v);
+      }
+      fresh.Set("beffroi.file.changed_before_read", true);
+      event = std::move(fresh);
     }
     if (first) {  // empty file: no chunk was seen
       event.Set("beffroi.file.magic", "empty");
       copy.choice = {};
     }
     event.Set("beffroi.file.entropy", ShannonEntropy(head));
-    if (!digests.sha256.empty()) event.Set("file.hash.sha256", digests.sha256);
+    event.Set("file.hash.sha256", digests.sha256);
     if (!digests.sha1.empty()) event.Set("file.hash.sha1", digests.sha1);
     if (!digests.md5.empty()) event.Set("file.hash.md5", digests.md5);
-    std::string sample_key = digests.sha256.empty() ? Sha256Hex("") : digests.sha256;
-    FinishSample(copy, true, sample_key, size, event);
+    FinishSample(copy, true, digests.sha256, outcome.bytes_read, event);
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++files_hashed_;
       bytes_hashed_ += outcome.bytes_read;
     }
     Emit(std::move(event));
+  }
+
+  static bool SameVersion(const struct stat& a, const struct stat& b) {
+    return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
+           a.st_mtim.tv_nsec == b.st_mtim.tv_nsec && a.st_ctim.tv_sec == b.st_ctim.tv_sec &&
+           a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
   }
 
   const CollectOptions& options_;
@@ -284,6 +341,8 @@ class Collection : public WalkSink {
   std::uint64_t files_hashed_ = 0, bytes_hashed_ = 0, samples_duplicate_ = 0;
   std::map<std::string, std::uint64_t> skipped_, anomalies_;
   std::string fatal_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> samples_disabled_{false};
 };
 
 bool IsInside(const std::string& path, const std::string& dir) {

@@ -36,6 +36,7 @@ struct CollectOptions {
   double max_read_mbps = 0;
   SamplePolicyOptions samples;
   bool host_facts = true;
+  bool symlink_targets = false;  // readlink touches the link's atime: off unless asked
   facts::FactsOptions facts;
   bool progress = true;
   std::string examiner;

@@ -130,12 +130,13 @@ Event FileEvent(const std::string& path, const struct stat& st) {
   return e;
 }
 
-Event SymlinkEvent(const std::string& path, const struct stat& st) {
+Event SymlinkEvent(const std::string& path, const struct stat& st, bool read_target) {
   Event e = Event::Make("event", "beffroi.file");
   e.SetJson("event.category", nlohmann::json::array({"file"}));
   e.SetJson("event.type", nlohmann::json::array({"info"}));
   e.Set("file.type", "symlink");
   SetCommon(e, path, st);
+  if (!read_target) return e;
   std::vector<char> target(4096);
   ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
   if (n >= 0)

@@ -16,8 +16,10 @@
 namespace beffroi::host {
 
 Event FileEvent(const std::string& path, const struct stat& st);
-// The event for a symlink: file.type "symlink" and file.target_path, never followed.
-Event SymlinkEvent(const std::string& path, const struct stat& st);
+// The event for a symlink: file.type "symlink", never followed. With `read_target`, also
+// file.target_path; reading a link's target updates the link's own access time on Linux, so
+// that is the caller's informed choice (beffroi-host --symlink-targets).
+Event SymlinkEvent(const std::string& path, const struct stat& st, bool read_target);
 
 std::string OwnerName(uid_t uid);
 std::string GroupName(gid_t gid);

@@ -53,16 +53,17 @@ ReadOutcome ReadEvidenceFile(const WalkItem& item, std::vector<std::uint8_t>& bu
       out.st.st_ino != item.st.st_ino) {
     return Fail(out, "file.replaced", "file replaced between listing and opening: " + item.path);
   }
-  // Regular files never block; clear O_NONBLOCK anyway so a read is never short for no reason.
-  // Only that flag: F_SETFL would otherwise also drop O_NOATIME and the read would touch atime.
-  if (int flags = ::fcntl(fd->get(), F_GETFL); flags >= 0) {
-    ::fcntl(fd->get(), F_SETFL, flags & ~O_NONBLOCK);
-  }
+  // O_NONBLOCK stays on: it changes nothing for files on disk, and a pseudo-file that claims
+  // to be regular but blocks (tracefs trace_pipe) gives EAGAIN instead of hanging a worker.
   ::posix_fadvise(fd->get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   for (;;) {
     ssize_t n = ::read(fd->get(), buffer.data(), buffer.size());
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN) {
+        return Fail(out, "file.would_block",
+                    "reading would block (not a file on disk): " + item.path);
+      }
       return Fail(out, "file.read_error",
                   "read " + item.path + " at offset " + std::to_string(out.bytes_read) + ": " +
                       std::strerror(errno));

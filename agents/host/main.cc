@@ -12,6 +12,7 @@
 #include "agents/host/collector.h"
 #include "agents/host/options.h"
 #include "common/bundle.h"
+#include "common/hash.h"
 #include "common/progress.h"
 
 namespace po = boost::program_options;
@@ -97,13 +98,15 @@ int Collect(const std::vector<std::string>& args, const std::vector<std::string>
   host::SampleFlags samples;
   std::vector<std::string> paths;
   std::string out, hashes = "sha256", examiner, case_id;
-  bool json = false, no_facts = false;
+  bool json = false, no_facts = false, symlink_targets = false;
   po::options_description desc("beffroi-host collect PATH... --out BUNDLE [options]");
   desc.add_options()("help,h", "show this help")(
       "out,o", po::value(&out), "bundle directory to create (must not exist, or be empty)")(
       "hashes", po::value(&hashes)->default_value(hashes), "digests per file: sha256, sha1, md5")(
       "no-host-facts", po::bool_switch(&no_facts),
       "skip host, user, process, socket and persistence facts")(
+      "symlink-targets", po::bool_switch(&symlink_targets),
+      "record where each symlink points (reading a link updates the link's own access time)")(
       "examiner", po::value(&examiner),
       "who collects (recorded in the manifest; default: OS user)")(
       "case", po::value(&case_id), "case or incident reference recorded in the manifest")(
@@ -127,6 +130,7 @@ int Collect(const std::vector<std::string>& args, const std::vector<std::string>
   options.roots = paths;
   options.out = out;
   options.host_facts = !no_facts;
+  options.symlink_targets = symlink_targets;
   options.examiner = examiner;
   options.case_id = case_id;
   options.command_line = argv_all;
@@ -152,11 +156,13 @@ int Collect(const std::vector<std::string>& args, const std::vector<std::string>
 }
 
 int Verify(const std::vector<std::string>& args) {
-  std::string bundle;
+  std::string bundle, expected;
   bool json = false;
   po::options_description desc("beffroi-host verify BUNDLE [--json]");
   desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json),
-                                                 "print the report as JSON on stdout");
+                                                 "print the report as JSON on stdout")(
+      "manifest-sha256", po::value(&expected),
+      "the manifest SHA-256 written down at collection time; verify fails if it differs");
   po::options_description with_hidden;
   with_hidden.add(desc).add_options()("bundle", po::value(&bundle));
   po::variables_map vm;
@@ -166,7 +172,10 @@ int Verify(const std::vector<std::string>& args) {
     return kExitOk;
   }
   if (bundle.empty()) return Usage("verify: give the BUNDLE directory");
-  auto report = VerifyBundle(bundle);
+  if (!expected.empty() && !IsHex(expected, 64)) {
+    return Usage("verify: --manifest-sha256 takes 64 hex digits");
+  }
+  auto report = VerifyBundle(bundle, expected);
   if (!report.ok()) {
     std::fprintf(stderr, "beffroi-host: verify: %s\n", report.error().message.c_str());
     return kExitError;

@@ -3,11 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "common/fs.h"
 #include "common/text.h"
@@ -16,10 +18,6 @@ namespace beffroi::host {
 
 namespace {
 
-std::int64_t ToNs(const struct timespec& ts) {
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
 std::string JoinPath(const std::string& dir, const char* name) {
   if (!dir.empty() && dir.back() == '/') return dir + name;
   return dir + "/" + name;
@@ -27,10 +25,7 @@ std::string JoinPath(const std::string& dir, const char* name) {
 
 // Opens a directory for listing without following a symlink and without touching its atime.
 int OpenDirectory(const std::string& path) {
-  constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
-  int fd = ::open(path.c_str(), kFlags | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), kFlags);
-  return fd;
+  return OpenNoAtime(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 }
 
 Event PathAnomaly(std::string_view name, const std::string& path, std::string_view message) {
@@ -86,44 +81,90 @@ void Walker::Walk(const std::vector<std::string>& roots, WalkSink& sink) {
     WalkRoot(root, sink);
 }
 
+namespace {
+
+// Kernel interfaces that look like files but are not evidence, and can block or have side
+// effects when read (statfs(2) magic numbers from <linux/magic.h>).
+bool IsPseudoFileSystem(const std::string& path) {
+  struct statfs fs {};
+  if (::statfs(path.c_str(), &fs) != 0) return false;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case 0x9fa0:      // proc
+    case 0x62656572:  // sysfs
+    case 0x74726163:  // tracefs
+    case 0x64626720:  // debugfs
+    case 0x27e0eb:    // cgroup
+    case 0x63677270:  // cgroup2
+    case 0x73636673:  // securityfs
+    case 0xcafe4a11:  // bpf
+    case 0x1cd1:      // devpts
+    case 0x6e736673:  // nsfs
+    case 0xde5e81e4:  // efivarfs
+    case 0x42494e4d:  // binfmt_misc
+    case 0x67596969:  // rpc_pipefs
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct DirCloser {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+
+}  // namespace
+
 void Walker::WalkRoot(const std::string& root, WalkSink& sink) {
-  struct stat st {};
   // The root named by the user is resolved once (it may be a symlink such as /home -> /data).
-  if (::stat(root.c_str(), &st) != 0) {
+  char* resolved = ::realpath(root.c_str(), nullptr);
+  if (resolved == nullptr) {
     int err = errno;
     sink.OnAnomaly(PathAnomaly(err == ENOENT ? "root.not_found" : ErrnoAnomaly(err, true), root,
                                "cannot scan " + root + ": " + std::strerror(err)));
     return;
   }
+  std::string path = resolved;
+  std::free(resolved);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    int err = errno;
+    sink.OnAnomaly(PathAnomaly(ErrnoAnomaly(err, true), root,
+                               "cannot scan " + root + ": " + std::strerror(err)));
+    return;
+  }
   if (S_ISREG(st.st_mode)) {
-    sink.OnFile(WalkItem{root, st});
+    sink.OnFile(WalkItem{path, st});
     return;
   }
   if (!S_ISDIR(st.st_mode)) {
+    sink.OnAnomaly(
+        PathAnomaly("root.not_regular", root,
+                    root + ": not a file or directory (FIFO, socket or device): not read"));
     sink.OnSkip("not_regular");
     return;
   }
-  char* resolved = ::realpath(root.c_str(), nullptr);
-  std::string dir = resolved ? resolved : root;
-  std::free(resolved);
+  if (IsPseudoFileSystem(path)) {
+    sink.OnAnomaly(
+        PathAnomaly("root.pseudo_filesystem", root,
+                    root + ": a kernel pseudo file system (proc, sys, ...): not scanned"));
+    return;
+  }
   std::vector<Pending> stack;
-  stack.push_back(Pending{dir, st.st_dev, st.st_ino, 0});
-  while (!stack.empty()) {
+  stack.push_back(Pending{path, st.st_dev, st.st_ino, 0});
+  while (!stack.empty() && !sink.Stopped()) {
     Pending next = std::move(stack.back());
     stack.pop_back();
-    ReadDirectory(next, st.st_dev, sink, stack);
+    ReadDirectory(next, sink, stack);
   }
 }
 
-void Walker::ReadDirectory(const Pending& dir, dev_t root_dev, WalkSink& sink,
-                           std::vector<Pending>& stack) {
+void Walker::ReadDirectory(const Pending& dir, WalkSink& sink, std::vector<Pending>& stack) {
   auto key = std::make_pair(dir.dev, dir.ino);
   if (!visited_.insert(key).second) {
     sink.OnAnomaly(PathAnomaly("dir.loop", dir.path,
                                "directory already visited (bind mount or loop): " + dir.path));
     return;
   }
-
   int fd = OpenDirectory(dir.path);
   if (fd < 0) {
     int err = errno;
@@ -138,63 +179,69 @@ void Walker::ReadDirectory(const Pending& dir, dev_t root_dev, WalkSink& sink,
                                "directory changed between listing and opening: " + dir.path));
     return;
   }
-  DIR* d = ::fdopendir(fd);
-  if (d == nullptr) {
+  std::unique_ptr<DIR, DirCloser> d(::fdopendir(fd));
+  if (!d) {
     ::close(fd);
     sink.OnAnomaly(PathAnomaly("dir.read_error", dir.path, "fdopendir " + dir.path));
     return;
   }
   sink.OnDirectory();
-  struct Entry {
-    std::string name;
-    struct stat st;
-  };
-  std::vector<Entry> entries;
-  errno = 0;
-  while (struct dirent* ent = ::readdir(d)) {
+  // Names only while listing: a directory of millions of files costs its names, not millions
+  // of struct stat. Each entry is stat'ed when its turn comes, in name order.
+  std::vector<std::string> names;
+  for (;;) {
+    errno = 0;
+    struct dirent* ent = ::readdir(d.get());
+    if (ent == nullptr) {
+      if (errno != 0) {
+        sink.OnAnomaly(PathAnomaly("dir.read_error", dir.path,
+                                   "read directory " + dir.path + ": " + std::strerror(errno)));
+      }
+      break;
+    }
     if (std::strcmp(ent->d_name, ".") == 0 || std::strcmp(ent->d_name, "..") == 0) continue;
-    if (entries.size() >= kMaxEntriesPerDirectory) {
+    if (names.size() >= kMaxEntriesPerDirectory) {
       sink.OnAnomaly(PathAnomaly(
           "dir.too_many_entries", dir.path,
           "directory has more than " + std::to_string(kMaxEntriesPerDirectory) + " entries"));
       break;
     }
-    Entry e{ent->d_name, {}};
-    if (::fstatat(::dirfd(d), ent->d_name, &e.st, AT_SYMLINK_NOFOLLOW) != 0) {
+    names.emplace_back(ent->d_name);
+  }
+  std::sort(names.begin(), names.end());
+  std::size_t first_new = stack.size();
+  for (const std::string& name : names) {
+    if (sink.Stopped()) return;
+    std::string path = JoinPath(dir.path, name.c_str());
+    struct stat st {};
+    if (::fstatat(::dirfd(d.get()), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       int err = errno;
-      std::string path = JoinPath(dir.path, ent->d_name);
       sink.OnAnomaly(
           PathAnomaly(ErrnoAnomaly(err, false), path, "stat " + path + ": " + std::strerror(err)));
       continue;
     }
-    entries.push_back(std::move(e));
-    errno = 0;
-  }
-  if (errno != 0) {
-    sink.OnAnomaly(PathAnomaly("dir.read_error", dir.path,
-                               "read directory " + dir.path + ": " + std::strerror(errno)));
-  }
-  ::closedir(d);
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) { return a.name < b.name; });
-  std::size_t first_new = stack.size();
-  for (const Entry& e : entries) {
-    HandleEntry(JoinPath(dir.path, e.name.c_str()), e.st, dir, root_dev, sink, stack);
+    HandleEntry(path, st, dir, sink, stack);
   }
   // Subdirectories were pushed in name order; reverse them so they pop in name order.
   std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first_new), stack.end());
 }
 
 void Walker::HandleEntry(const std::string& path, const struct stat& st, const Pending& parent,
-                         dev_t root_dev, WalkSink& sink, std::vector<Pending>& stack) {
+                         WalkSink& sink, std::vector<Pending>& stack) {
   if (IsExcluded(scope_, path)) {
     sink.OnSkip("excluded");
     return;
   }
   if (S_ISDIR(st.st_mode)) {
-    if (st.st_dev != root_dev && !scope_.cross_mounts) {
-      sink.OnSkip("other_filesystem");
-      return;
+    if (st.st_dev != parent.dev) {  // a mount point
+      if (!scope_.cross_mounts) {
+        sink.OnSkip("other_filesystem");
+        return;
+      }
+      if (IsPseudoFileSystem(path)) {
+        sink.OnSkip("pseudo_filesystem");
+        return;
+      }
     }
     if (parent.depth + 1 > kMaxWalkDepth) {
       sink.OnAnomaly(
@@ -221,7 +268,8 @@ void Walker::HandleEntry(const std::string& path, const struct stat& st, const P
       return;
     }
   }
-  if (scope_.since_ns && std::max(ToNs(st.st_mtim), ToNs(st.st_ctim)) < *scope_.since_ns) {
+  if (scope_.since_ns &&
+      std::max(TimespecToNs(st.st_mtim), TimespecToNs(st.st_ctim)) < *scope_.since_ns) {
     sink.OnSkip("older_than_since");
     return;
   }

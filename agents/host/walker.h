@@ -50,6 +50,8 @@ class WalkSink {
   virtual void OnSkip(std::string_view reason) = 0;
   virtual void OnAnomaly(Event event) = 0;
   virtual void OnDirectory() {}
+  // True when the walk should end early (the sink hit a fatal error).
+  virtual bool Stopped() const { return false; }
 };
 
 // Pure scope checks, exposed for tests and for `beffroi scan`.
@@ -72,10 +74,9 @@ class Walker {
     std::size_t depth;
   };
   void WalkRoot(const std::string& root, WalkSink& sink);
-  void ReadDirectory(const Pending& dir, dev_t root_dev, WalkSink& sink,
-                     std::vector<Pending>& stack);
+  void ReadDirectory(const Pending& dir, WalkSink& sink, std::vector<Pending>& stack);
   void HandleEntry(const std::string& path, const struct stat& st, const Pending& parent,
-                   dev_t root_dev, WalkSink& sink, std::vector<Pending>& stack);
+                   WalkSink& sink, std::vector<Pending>& stack);
 
   ScopeOptions scope_;
   std::set<std::pair<dev_t, ino_t>> visited_;

@@ -2,6 +2,7 @@
 // survive, verify the bundle, tamper with it, and check that nothing scanned was modified.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,7 +28,7 @@ using e2e::RunBinary;
 constexpr uid_t kNobody = 65534;
 
 struct FileState {
-  std::int64_t mtime_ns, ctime_ns;
+  std::int64_t mtime_ns, ctime_ns, atime_ns;
   std::string sha256;
   bool operator==(const FileState&) const = default;
 };
@@ -44,11 +45,13 @@ class HostE2E : public ::testing::Test {
     if (::geteuid() == 0) ::chown((base_ / "out").c_str(), kNobody, kNobody);
     tree_ = (base_ / "tree").string();
     bundle_ = (base_ / "out" / "bundle").string();
+    // Run a copy from a world-readable place: the build tree may sit under a 0700 home
+    // directory that the unprivileged user cannot enter.
+    bin_ = (base_ / "beffroi-host").string();
+    fs::copy_file(BEFFROI_HOST_BIN, bin_);
+    ::chmod(bin_.c_str(), 0755);
   }
-  void TearDown() override {
-    if (mounted_) ::umount2(mounted_path_.c_str(), MNT_DETACH);
-    Cleanup();
-  }
+  void TearDown() override { Cleanup(); }
   void Cleanup() {
     std::error_code ec;
     for (auto& e : fs::recursive_directory_iterator(base_, ec)) {
@@ -63,15 +66,18 @@ class HostE2E : public ::testing::Test {
     ::chmod(p.c_str(), mode);
     return p.string();
   }
-  std::map<std::string, FileState> Snapshot() {
+  std::map<std::string, FileState> Snapshot(bool with_atime = false) {
     std::map<std::string, FileState> s;
     std::error_code ec;
     for (auto& e : fs::recursive_directory_iterator(
              tree_, fs::directory_options::skip_permission_denied, ec)) {
       struct stat st {};
       if (::lstat(e.path().c_str(), &st) != 0) continue;
+      // Access times are compared only when the agent runs as the files' owner: that is
+      // when the kernel honours O_NOATIME.
       FileState f{st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
-                  st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec, ""};
+                  st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec,
+                  with_atime ? st.st_atim.tv_sec * 1'000'000'000LL + st.st_atim.tv_nsec : 0, ""};
       if (S_ISREG(st.st_mode) && st.st_size < (1 << 20)) {
         auto d = HashFile(e.path().string());
         f.sha256 = d.ok() ? d->sha256 : "unreadable";
@@ -96,10 +102,16 @@ class HostE2E : public ::testing::Test {
     return out;
   }
 
+  // In the child only: a private mount namespace with `what` bind-mounted on `where`, so the
+  // mount disappears with the child whatever happens to the test.
+  static bool BindInPrivateNamespace(const std::string& what, const std::string& where) {
+    return ::unshare(CLONE_NEWNS) == 0 &&
+           ::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
+           ::mount(what.c_str(), where.c_str(), nullptr, MS_BIND, nullptr) == 0;
+  }
+
   fs::path base_;
-  std::string tree_, bundle_;
-  bool mounted_ = false;
-  std::string mounted_path_;
+  std::string tree_, bundle_, bin_;
 };
 
 TEST_F(HostE2E, CollectsATreeOfOddCasesVerifiesAndModifiesNothing) {
@@ -126,21 +138,20 @@ TEST_F(HostE2E, CollectsATreeOfOddCasesVerifiesAndModifiesNothing) {
   ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   fs::create_directory_symlink("..", tree_ + "/shares/it/loop");
   fs::create_symlink("/etc/shadow", tree_ + "/shares/it/shadow");
-  // A real directory loop: a bind mount of an ancestor, where the sandbox allows mounting.
+  // A real directory loop: the collector runs in a private mount namespace where shares/mnt
+  // is a bind mount of shares/, where the sandbox allows it.
   fs::create_directories(tree_ + "/shares/mnt");
-  if (::geteuid() == 0 &&
-      std::system(
-          ("mount --bind " + tree_ + "/shares " + tree_ + "/shares/mnt 2>/dev/null").c_str()) ==
-          0) {
-    mounted_ = true;
-    mounted_path_ = tree_ + "/shares/mnt";
-  }
+  std::string shares = tree_ + "/shares", mnt = tree_ + "/shares/mnt";
+  auto bind = [&] { return BindInPrivateNamespace(shares, mnt); };
+  bool can_mount = ::geteuid() == 0 && RunBinary({"/bin/true"}, std::nullopt, bind).exit_code == 0;
+  std::function<bool()> setup = can_mount ? std::function<bool()>(bind) : nullptr;
 
   auto before = Snapshot();
-  auto r = RunBinary({BEFFROI_HOST_BIN, "collect", tree_, "--out", bundle_, "--json", "--threads",
-                      "2", "--no-host-facts", "--cross-mounts", "--hashes", "sha256,md5", "--case",
-                      "LGE-2021-06", "--examiner", "cert-duty", "--sample-recent", "off"},
-                     Collector());
+  auto r = RunBinary(
+      {bin_, "collect", tree_, "--out", bundle_, "--json", "--threads", "2", "--no-host-facts",
+       "--cross-mounts", "--hashes", "sha256,md5", "--case", "LGE-2021-06", "--examiner",
+       "cert-duty", "--sample-recent", "off", "--symlink-targets"},
+      Collector(), setup);
   ::close(sock);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");  // not a terminal: no progress noise
@@ -154,7 +165,7 @@ TEST_F(HostE2E, CollectsATreeOfOddCasesVerifiesAndModifiesNothing) {
     EXPECT_EQ(summary["anomalies"]["file.permission_denied"], 1);
     EXPECT_EQ(summary["anomalies"]["dir.permission_denied"], 1);
   }
-  if (mounted_) {
+  if (can_mount) {
     EXPECT_GE(summary["anomalies"]["dir.loop"], 1);
   }
   EXPECT_EQ(summary["samples"]["stored"], 2);  // the script and the ransom note
@@ -191,7 +202,7 @@ TEST_F(HostE2E, CollectsATreeOfOddCasesVerifiesAndModifiesNothing) {
   EXPECT_FALSE(manifest->info.started.empty());
   EXPECT_EQ(manifest->info.command_line.at(1), "collect");
 
-  auto v = RunBinary({BEFFROI_HOST_BIN, "verify", bundle_});
+  auto v = RunBinary({bin_, "verify", bundle_});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("intact"), std::string::npos);
 
@@ -201,8 +212,7 @@ TEST_F(HostE2E, CollectsATreeOfOddCasesVerifiesAndModifiesNothing) {
 TEST_F(HostE2E, VerifyNamesEveryTamperedFile) {
   Write("a/tool.exe", "MZ fake executable");
   Write("a/note.txt", "plain");
-  auto r =
-      RunBinary({BEFFROI_HOST_BIN, "collect", tree_, "--out", bundle_, "--no-host-facts", "-q"});
+  auto r = RunBinary({bin_, "collect", tree_, "--out", bundle_, "--no-host-facts", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string sample = bundle_ + "/samples/" + Sha256Hex("MZ fake executable");
   ASSERT_TRUE(fs::exists(sample));
@@ -214,13 +224,13 @@ TEST_F(HostE2E, VerifyNamesEveryTamperedFile) {
   }
   fs::remove(sample);
   { std::ofstream(bundle_ + "/samples/extra") << "planted"; }
-  auto v = RunBinary({BEFFROI_HOST_BIN, "verify", bundle_});
+  auto v = RunBinary({bin_, "verify", bundle_});
   EXPECT_EQ(v.exit_code, 4);
   EXPECT_NE(v.out.find("ALTERED  events.ndjson"), std::string::npos) << v.out;
   EXPECT_NE(v.out.find("MISSING  samples/" + Sha256Hex("MZ fake executable")), std::string::npos);
   EXPECT_NE(v.out.find("ADDED    samples/extra"), std::string::npos);
   EXPECT_NE(v.out.find("VERIFICATION FAILED"), std::string::npos);
-  auto j = RunBinary({BEFFROI_HOST_BIN, "verify", bundle_, "--json"});
+  auto j = RunBinary({bin_, "verify", bundle_, "--json"});
   EXPECT_EQ(j.exit_code, 4);
   auto report = nlohmann::json::parse(j.out);
   EXPECT_EQ(report["ok"], false);
@@ -229,7 +239,7 @@ TEST_F(HostE2E, VerifyNamesEveryTamperedFile) {
 
 TEST_F(HostE2E, HostFactsAreCollectedFromThisMachine) {
   Write("x.txt", "x");
-  auto r = RunBinary({BEFFROI_HOST_BIN, "collect", tree_, "--out", bundle_, "-q"});
+  auto r = RunBinary({bin_, "collect", tree_, "--out", bundle_, "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::set<std::string> datasets;
   for (const Event& e : Events())
@@ -241,30 +251,26 @@ TEST_F(HostE2E, HostFactsAreCollectedFromThisMachine) {
 }
 
 TEST_F(HostE2E, UsageErrorsExitTwoWithOneLine) {
-  auto no_out = RunBinary({BEFFROI_HOST_BIN, "collect", tree_});
+  auto no_out = RunBinary({bin_, "collect", tree_});
   EXPECT_EQ(no_out.exit_code, 2);
   EXPECT_NE(no_out.err.find("--out BUNDLE is required"), std::string::npos);
-  auto inside = RunBinary({BEFFROI_HOST_BIN, "collect", tree_, "--out", tree_ + "/ev"});
+  auto inside = RunBinary({bin_, "collect", tree_, "--out", tree_ + "/ev"});
   EXPECT_EQ(inside.exit_code, 2);
   EXPECT_NE(inside.err.find("inside the scanned path"), std::string::npos);
-  EXPECT_EQ(RunBinary({BEFFROI_HOST_BIN, "collect", tree_, "--out", bundle_, "--bogus"}).exit_code,
-            2);
-  EXPECT_EQ(RunBinary({BEFFROI_HOST_BIN, "collect", tree_, "--out", bundle_, "--since", "soon"})
-                .exit_code,
-            2);
-  EXPECT_EQ(RunBinary({BEFFROI_HOST_BIN, "frobnicate"}).exit_code, 2);
-  EXPECT_EQ(RunBinary({BEFFROI_HOST_BIN, "collect", "--help"}).exit_code, 0);
-  EXPECT_EQ(RunBinary({BEFFROI_HOST_BIN, "verify", "--help"}).exit_code, 0);
-  EXPECT_EQ(RunBinary({BEFFROI_HOST_BIN, "--help"}).exit_code, 0);
-  auto not_bundle = RunBinary({BEFFROI_HOST_BIN, "verify", tree_});
+  EXPECT_EQ(RunBinary({bin_, "collect", tree_, "--out", bundle_, "--bogus"}).exit_code, 2);
+  EXPECT_EQ(RunBinary({bin_, "collect", tree_, "--out", bundle_, "--since", "soon"}).exit_code, 2);
+  EXPECT_EQ(RunBinary({bin_, "frobnicate"}).exit_code, 2);
+  EXPECT_EQ(RunBinary({bin_, "collect", "--help"}).exit_code, 0);
+  EXPECT_EQ(RunBinary({bin_, "verify", "--help"}).exit_code, 0);
+  EXPECT_EQ(RunBinary({bin_, "--help"}).exit_code, 0);
+  auto not_bundle = RunBinary({bin_, "verify", tree_});
   EXPECT_EQ(not_bundle.exit_code, 1);
   EXPECT_NE(not_bundle.err.find("manifest.json: missing"), std::string::npos);
   // An existing, non-empty output is never overwritten.
   Write("y.txt", "y");
   fs::create_directories(base_ / "out" / "used");
   { std::ofstream(base_ / "out" / "used" / "keep") << "k"; }
-  auto used =
-      RunBinary({BEFFROI_HOST_BIN, "collect", tree_, "--out", (base_ / "out" / "used").string()});
+  auto used = RunBinary({bin_, "collect", tree_, "--out", (base_ / "out" / "used").string()});
   EXPECT_EQ(used.exit_code, 1);
   EXPECT_NE(used.err.find("never overwritten"), std::string::npos);
 }

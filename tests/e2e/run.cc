@@ -20,7 +20,8 @@ std::string Slurp(const std::string& path) {
 }
 }  // namespace
 
-RunResult RunBinary(const std::vector<std::string>& argv, std::optional<uid_t> as_uid) {
+RunResult RunBinary(const std::vector<std::string>& argv, std::optional<uid_t> as_uid,
+                    const std::function<bool()>& in_child) {
   std::string base = "/tmp/beffroi_e2e_run_" + std::to_string(::getpid());
   std::string out_path = base + ".out", err_path = base + ".err";
   pid_t pid = ::fork();
@@ -31,6 +32,7 @@ RunResult RunBinary(const std::vector<std::string>& argv, std::optional<uid_t> a
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    if (in_child && !in_child()) _exit(125);
     if (as_uid && ::geteuid() == 0) {
       if (::setgroups(0, nullptr) != 0 || ::setgid(*as_uid) != 0 || ::setuid(*as_uid) != 0)
         _exit(126);

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,7 +17,10 @@ struct RunResult {
 };
 
 // `as_uid`: when set and we are root, the child drops to that uid/gid before exec.
+// `in_child`: runs in the child before that (e.g. to enter a private mount namespace); a
+// false return makes the child exit 125 without running anything.
 RunResult RunBinary(const std::vector<std::string>& argv,
-                    std::optional<uid_t> as_uid = std::nullopt);
+                    std::optional<uid_t> as_uid = std::nullopt,
+                    const std::function<bool()>& in_child = nullptr);
 
 }  // namespace beffroi::e2e

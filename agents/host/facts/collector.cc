@@ -1,6 +1,7 @@
 #include "agents/host/facts/collector.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,7 +65,10 @@ std::string JoinPath(std::string_view dir, std::string_view name) {
 }
 
 Result<std::vector<std::string>> ListDirectory(const std::string& path, std::size_t max_entries) {
-  std::unique_ptr<DIR, DirCloser> dir(::opendir(path.c_str()));
+  // Listing a directory updates its atime like reading a file: open it with O_NOATIME.
+  int fd = OpenNoAtime(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NONBLOCK);
+  std::unique_ptr<DIR, DirCloser> dir(fd >= 0 ? ::fdopendir(fd) : nullptr);
+  if (fd >= 0 && !dir) ::close(fd);
   if (!dir) {
     int err = errno;
     return MakeError(err == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,

@@ -36,9 +36,7 @@ struct HashOutcome {
 // Here following it is the point: it reaches the running image even when the file was deleted
 // or lives in another mount namespace, so the file is opened here and hashed with HashFd.
 Result<UniqueFd> OpenExecutable(const std::string& path, int& err) {
-  constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
-  int fd = ::open(path.c_str(), kFlags | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), kFlags);  // O_NOATIME needs ownership
+  int fd = OpenNoAtime(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     err = errno;
     return MakeError(ErrorCode::kIo, "open " + path + ": " + std::strerror(err));

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/fs.h"
 #include "common/hash.h"
 
 namespace beffroi {
@@ -37,11 +38,14 @@ class BundleTest : public ::testing::Test {
     EXPECT_TRUE((*w)->events().Write(Event::Make("event", "beffroi.test")).ok());
     EXPECT_TRUE((*w)->events().Write(Event::Make("event", "beffroi.test")).ok());
     for (const std::string content : {"sample one", "sample two", "sample one"}) {
-      std::string partial = (*w)->NewPartialSamplePath();
-      { std::ofstream(partial) << content; }
-      auto stored = (*w)->CommitSample(partial, Sha256Hex(content), content.size());
+      auto partial = (*w)->NewPartialSample();
+      EXPECT_TRUE(partial.ok());
+      EXPECT_TRUE(WriteAll(partial->fd.get(), content.data(), content.size(), "sample").ok());
+      ::fchmod(partial->fd.get(), 0440);
+      partial->fd = UniqueFd();
+      auto stored = (*w)->CommitSample(*partial, Sha256Hex(content), content.size());
       EXPECT_TRUE(stored.ok());
-      EXPECT_FALSE(fs::exists(partial));
+      EXPECT_FALSE(fs::exists(dir_ / "samples" / partial->name));
     }
     EXPECT_EQ((*w)->samples_stored(), 2u);
     BundleInfo info;
@@ -117,6 +121,59 @@ TEST_F(BundleTest, CreateRefusesANonEmptyDirectory) {
   auto w = BundleWriter::Create(dir_.string());
   ASSERT_FALSE(w.ok());
   EXPECT_NE(w.error().message.find("never overwritten"), std::string::npos);
+}
+
+TEST_F(BundleTest, AnExpectedManifestHashFromTheCustodyRecordIsChecked) {
+  std::string sha = MakeBundle();
+  auto good = VerifyBundle(dir_.string(), sha);
+  ASSERT_TRUE(good.ok());
+  EXPECT_TRUE(good->ok());
+  auto bad = VerifyBundle(dir_.string(), std::string(64, '0'));
+  ASSERT_TRUE(bad.ok());
+  EXPECT_FALSE(bad->ok());
+  ASSERT_EQ(bad->errors.size(), 1u);
+  EXPECT_NE(bad->errors[0].find("is not the expected"), std::string::npos);
+}
+
+TEST_F(BundleTest, DegenerateOrDeeplyNestedManifestsAreRefused) {
+  MakeBundle();
+  auto rewrite = [&](const std::string& text) {
+    fs::permissions(dir_ / "manifest.json", fs::perms::owner_write, fs::perm_options::add);
+    std::ofstream(dir_ / "manifest.json", std::ios::trunc) << text;
+  };
+  auto manifest = ManifestToJson(*ReadManifest(dir_.string()));
+  auto empty = manifest;
+  empty["files"] = nlohmann::json::array();
+  rewrite(empty.dump());
+  auto r1 = VerifyBundle(dir_.string());
+  ASSERT_FALSE(r1.ok());
+  EXPECT_NE(r1.error().message.find("does not list events.ndjson"), std::string::npos);
+
+  auto misnamed = manifest;
+  for (auto& f : misnamed["files"]) {
+    if (f["path"].get<std::string>().rfind("samples/", 0) == 0) f["sha256"] = std::string(64, 'a');
+  }
+  rewrite(misnamed.dump());
+  auto r2 = VerifyBundle(dir_.string());
+  ASSERT_FALSE(r2.ok());
+  EXPECT_NE(r2.error().message.find("is not named by its sha256"), std::string::npos);
+
+  auto nested = manifest;
+  rewrite(nested.dump().substr(0, nested.dump().size() - 1) +
+          ",\"stats\":" + std::string(200000, '[') + std::string(200000, ']') + "}");
+  auto r3 = VerifyBundle(dir_.string());
+  ASSERT_FALSE(r3.ok());
+  EXPECT_NE(r3.error().message.find("nested deeper than"), std::string::npos) << r3.error().message;
+}
+
+TEST_F(BundleTest, ARefusedOutputDirectoryIsOneSomeoneElseControls) {
+  fs::create_directories(dir_);
+  ::chmod(dir_.c_str(), 0777);  // anyone could swap samples/ for a link
+  auto w = BundleWriter::Create(dir_.string());
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.error().message.find("writable by others"), std::string::npos);
+  ::chmod(dir_.c_str(), 0700);
+  EXPECT_TRUE(BundleWriter::Create(dir_.string()).ok());
 }
 
 TEST(BundlePaths, OnlyPlainRelativePathsAreSafe) {

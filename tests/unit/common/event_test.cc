@@ -44,6 +44,14 @@ TEST(Event, ParseRejectsWrongShapes) {
   EXPECT_EQ(other.error().code, ErrorCode::kUnsupported);
 }
 
+TEST(Event, DeepNestingIsRefusedWithItsByteOffset) {
+  std::string deep =
+      R"({"schema":"beffroi/1","x":)" + std::string(100, '[') + std::string(100, ']') + "}";
+  auto e = Event::Parse(deep);
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.error().message, "byte 90: nested deeper than 64 levels");
+}
+
 TEST(Event, AnomalyCarriesItsStableName) {
   Event a = MakeAnomaly("file.vanished", "gone");
   EXPECT_EQ(a.dataset(), "beffroi.anomaly");
@@ -106,7 +114,8 @@ TEST(Ndjson, ReaderNamesFileAndLineOfEachBadLineAndGoesOn) {
   ASSERT_TRUE(a.ok() && a->has_value());
   auto bad = (*r)->Next();
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message, path + ":3: not valid JSON");
+  EXPECT_EQ(bad.error().message.rfind(path + ":3: byte ", 0), 0u) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("not valid JSON"), std::string::npos);
   auto b = (*r)->Next();
   ASSERT_TRUE(b.ok() && b->has_value());
   EXPECT_EQ((**b).json()["n"], 2);

@@ -28,6 +28,13 @@ TEST(Timestamp, FormatsUtcWithMicroseconds) {
             "2021-06-21T06:00:00.123456Z");
 }
 
+TEST(Timestamp, DatesBeyond2262DoNotOverflow) {
+  struct timespec far {};
+  far.tv_sec = 10413792000;  // 2300-01-01T00:00:00Z
+  EXPECT_EQ(FormatTimestamp(far), "2300-01-01T00:00:00.000000Z");
+  EXPECT_EQ(TimespecToNs(far), INT64_MAX);
+}
+
 TEST(ParseDateOrAge, ParsesDatesTimesOffsetsAndAges) {
   const std::int64_t now = 1624255200LL * 1'000'000'000;
   EXPECT_EQ(ParseDateOrAge("2021-06-21", now), 1624233600LL * 1'000'000'000);
@@ -41,6 +48,8 @@ TEST(ParseDateOrAge, ParsesDatesTimesOffsetsAndAges) {
   EXPECT_FALSE(ParseDateOrAge("2021-06-21T25:00:00Z", now));
   EXPECT_FALSE(ParseDateOrAge("2021-06-21Tgarbage", now));
   EXPECT_FALSE(ParseDateOrAge("", now));
+  EXPECT_FALSE(ParseDateOrAge("200000d", now));  // would overflow: refused, not wrapped
+  EXPECT_FALSE(ParseDateOrAge("2300-01-01", now));
 }
 
 TEST(ParseByteSize, ParsesUnitsAndRejectsOverflow) {
