@@ -16,13 +16,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 scripts/setup >/dev/null
-command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
+if ! command -v /usr/bin/time >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
 bin=build/agents/host/beffroi-host
 [ -d "$corpus" ] || build/bench/beffroi-gen-corpus "$corpus"
 files=$(find "$corpus" -type f | wc -l)
 bytes=$(du -sb "$corpus" | cut -f1)
 echo "corpus: $files files, $(awk "BEGIN{printf \"%.2f\", $bytes/1073741824}") GiB  machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-cat "$corpus"/d0/* > /dev/null  # touch
 find "$corpus" -type f -print0 | xargs -0 cat > /dev/null  # warm the page cache
 
 out=$(mktemp -d)

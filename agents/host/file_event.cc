@@ -4,6 +4,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -64,9 +65,18 @@ std::string CachedName(std::map<Id, std::string>& cache, Id id, Lookup lookup) {
   std::lock_guard<std::mutex> lock(g_names_mu);
   auto it = cache.find(id);
   if (it != cache.end()) return it->second;
-  std::vector<char> buf(16384);
+  // Directory groups (sssd, winbind) can list thousands of members: grow the buffer on
+  // ERANGE instead of recording an empty name.
   std::string name;
-  if (const char* found = lookup(buf)) name = ToValidUtf8(found);
+  for (std::size_t size = 16384; size <= (16u << 20); size *= 4) {
+    std::vector<char> buf(size);
+    errno = 0;
+    if (const char* found = lookup(buf)) {
+      name = ToValidUtf8(found);
+      break;
+    }
+    if (errno != ERANGE) break;
+  }
   cache[id] = name;
   return name;
 }
@@ -77,8 +87,9 @@ std::string OwnerName(uid_t uid) {
   return CachedName(g_users, uid, [uid](std::vector<char>& buf) -> const char* {
     struct passwd pw {};
     struct passwd* result = nullptr;
-    bool ok = ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &result) == 0 && result != nullptr;
-    return ok ? result->pw_name : nullptr;
+    int rc = ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &result);
+    errno = rc;
+    return rc == 0 && result != nullptr ? result->pw_name : nullptr;
   });
 }
 
@@ -86,8 +97,9 @@ std::string GroupName(gid_t gid) {
   return CachedName(g_groups, gid, [gid](std::vector<char>& buf) -> const char* {
     struct group gr {};
     struct group* result = nullptr;
-    bool ok = ::getgrgid_r(gid, &gr, buf.data(), buf.size(), &result) == 0 && result != nullptr;
-    return ok ? result->gr_name : nullptr;
+    int rc = ::getgrgid_r(gid, &gr, buf.data(), buf.size(), &result);
+    errno = rc;
+    return rc == 0 && result != nullptr ? result->gr_name : nullptr;
   });
 }
 

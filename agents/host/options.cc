@@ -99,8 +99,9 @@ Status ApplyWalkFlags(const WalkFlags& f, CollectOptions& out) {
   if (f.max_cpu < 0 || f.max_cpu > 100) {
     return MakeError(ErrorCode::kInvalidArgument, "--max-cpu: a percentage from 1 to 100");
   }
-  if (f.max_read_mbps < 0)
-    return MakeError(ErrorCode::kInvalidArgument, "--max-read-mbps: must be positive");
+  if (f.max_read_mbps < 0 || (f.max_read_mbps > 0 && f.max_read_mbps < 0.1)) {
+    return MakeError(ErrorCode::kInvalidArgument, "--max-read-mbps: 0 (no limit) or at least 0.1");
+  }
   out.max_cpu_percent = f.max_cpu;
   out.max_read_mbps = f.max_read_mbps;
   out.progress = !f.quiet;
