@@ -1,0 +1,336 @@
+// `beffroi analyze BUNDLE...`: verify each bundle against its manifest (a bundle that does not
+// match is refused whole, naming the file), ingest its file events, YARA-scan its samples
+// with the externals of the file they were copied from, match IOC lists on every file event,
+// and record detections and incidents. One transaction per bundle: a bundle is stored whole
+// or not at all, and the same bundle twice adds nothing.
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "analyzer/cli/commands.h"
+#include "analyzer/cli/context.h"
+#include "analyzer/cli/matcher.h"
+#include "analyzer/cli/parse.h"
+#include "analyzer/cli/recorder.h"
+#include "common/bundle.h"
+#include "common/event.h"
+#include "common/fs.h"
+#include "common/hash.h"
+#include "common/text.h"
+
+namespace po = boost::program_options;
+
+namespace beffroi::cli {
+
+namespace {
+
+// Samples are capped by the host agent's policy; this bounds what a hostile bundle can make
+// us load into memory for one YARA scan.
+constexpr std::size_t kMaxSampleBytes = 256 * 1024 * 1024;
+
+struct BundleOutcome {
+  std::string status;  // "ingested", "duplicate", "refused", "error"
+  std::string message;
+  std::int64_t bundle_id = 0;
+  std::uint64_t events = 0, files = 0, samples_scanned = 0, bad_lines = 0;
+  RecordCounts counts;
+};
+
+FileFacts FactsFromEvent(const Event& e) {
+  FileFacts f;
+  f.path = e.GetString("file.path");
+  f.owner = e.GetString("file.owner");
+  f.magic = e.GetString("beffroi.file.magic");
+  f.digests.sha256 = ToLowerAscii(e.GetString("file.hash.sha256"));
+  f.digests.md5 = ToLowerAscii(e.GetString("file.hash.md5"));
+  f.digests.sha1 = ToLowerAscii(e.GetString("file.hash.sha1"));
+  std::string mtime = e.GetString("file.mtime"), ctime = e.GetString("file.ctime");
+  f.observed_at = std::max(mtime, ctime);  // RFC 3339 UTC strings order like the times
+  if (f.observed_at.empty()) f.observed_at = e.GetString("@timestamp");
+  return f;
+}
+
+class BundleIngest {
+ public:
+  BundleIngest(const Engine& engine, store::Store& store, FileMatcher& matcher, std::string actor,
+               std::int64_t window_ns)
+      : engine_(engine),
+        store_(store),
+        matcher_(matcher),
+        actor_(std::move(actor)),
+        window_ns_(window_ns) {}
+
+  BundleOutcome Ingest(const std::string& dir) {
+    BundleOutcome out;
+    auto report = VerifyBundle(dir);
+    if (!report.ok()) return Refuse(out, report.error().message);
+    if (!report->ok()) {
+      std::string why;
+      for (const auto& m : report->missing)
+        why += "\n  missing: " + m;
+      for (const auto& a : report->added)
+        why += "\n  added: " + a;
+      for (const auto& a : report->altered)
+        why += "\n  altered: " + a;
+      for (const auto& e : report->errors)
+        why += "\n  unreadable: " + e;
+      return Refuse(out, dir + ": does not match its manifest; nothing ingested" + why);
+    }
+    auto manifest = ReadManifest(dir);
+    if (!manifest.ok()) return Refuse(out, manifest.error().message);
+    auto known = store_.FindBundleByManifest(report->manifest_sha256);
+    if (!known.ok()) return Error(out, known.error().message);
+    if (known->has_value()) {
+      out.status = "duplicate";
+      out.bundle_id = **known;
+      out.message =
+          dir + ": already ingested as bundle " + std::to_string(**known) + "; nothing added";
+      return out;
+    }
+    auto tx = store::Transaction::Begin(store_.db());
+    if (!tx.ok()) return Error(out, tx.error().message);
+    Recorder recorder(store_, actor_, window_ns_);
+    if (Status s = Load(dir, *manifest, report->manifest_sha256, recorder, out); !s.ok()) {
+      return Error(out, s.error().message + " (nothing from this bundle was stored)");
+    }
+    if (Status s = tx->Commit(); !s.ok()) return Error(out, s.error().message);
+    out.status = "ingested";
+    out.counts = recorder.counts();
+    return out;
+  }
+
+ private:
+  BundleOutcome Refuse(BundleOutcome out, std::string message) {
+    out.status = "refused";
+    out.message = std::move(message);
+    return out;
+  }
+  BundleOutcome Error(BundleOutcome out, std::string message) {
+    out.status = "error";
+    out.message = std::move(message);
+    return out;
+  }
+
+  Status Load(const std::string& dir, const Manifest& m, const std::string& manifest_sha,
+              Recorder& recorder, BundleOutcome& out) {
+    std::string now = NowTimestamp();
+    auto host_id = store_.UpsertHost(m.info.host_name, m.info.host_id, m.info.ended);
+    if (!host_id.ok()) return host_id.error();
+    store::BundleRow b;
+    b.bundle_uuid = m.info.bundle_id;
+    b.manifest_sha256 = manifest_sha;
+    b.host_id = *host_id;
+    b.agent = m.info.agent_name;
+    b.agent_version = m.info.agent_version;
+    b.examiner = m.info.examiner;
+    b.case_ref = m.info.case_id;
+    b.started = m.info.started;
+    b.ended = m.info.ended;
+    b.path = dir;
+    b.ingested_at = now;
+    b.ingested_by = actor_;
+    auto bundle_id = store_.InsertBundle(b);
+    if (!bundle_id.ok()) return bundle_id.error();
+    out.bundle_id = *bundle_id;
+
+    auto reader = NdjsonReader::Open(dir + "/" + std::string(kEventsName));
+    if (!reader.ok()) return reader.error();
+    std::vector<store::FileObservationRow> batch;
+    std::map<std::string, std::vector<FileFacts>> samples;  // sample path -> files it came from
+    for (;;) {
+      auto ev = (*reader)->Next();
+      if (!ev.ok()) {
+        if (ev.error().code == ErrorCode::kIo) return ev.error();
+        ++out.bad_lines;
+        std::fprintf(stderr, "beffroi: warning: %s\n", ev.error().message.c_str());
+        continue;
+      }
+      if (!ev->has_value()) break;
+      const Event& e = **ev;
+      ++out.events;
+      if (e.dataset() != "beffroi.file" || e.GetString("file.type") != "file") continue;
+      ++out.files;
+      FileFacts facts = FactsFromEvent(e);
+      store::FileObservationRow obs;
+      obs.host_id = *host_id;
+      obs.bundle_id = *bundle_id;
+      obs.path = facts.path;
+      if (const auto* size = e.Find("file.size"); size && size->is_number_unsigned()) {
+        obs.size = size->get<std::int64_t>();
+      }
+      obs.sha256 = facts.digests.sha256;
+      obs.md5 = facts.digests.md5;
+      obs.sha1 = facts.digests.sha1;
+      obs.mtime = e.GetString("file.mtime");
+      obs.magic = facts.magic;
+      obs.observed_at = e.GetString("@timestamp");
+      batch.push_back(std::move(obs));
+      if (batch.size() >= 10000) {
+        if (auto s = store_.InsertFileObservations(batch); !s.ok()) return s;
+        batch.clear();
+      }
+      if (!facts.digests.sha256.empty() || !facts.path.empty()) {
+        if (auto s = recorder.Record(*host_id, m.info.host_name, matcher_.MatchIocs(facts),
+                                     "bundle", *bundle_id);
+            !s.ok())
+          return s;
+      }
+      std::string sample = e.GetString("beffroi.sample.path");
+      if (!sample.empty()) samples[sample].push_back(std::move(facts));
+    }
+    if (auto s = store_.InsertFileObservations(batch); !s.ok()) return s;
+    return ScanSamples(dir, samples, *host_id, m.info.host_name, *bundle_id, recorder, out);
+  }
+
+  Status ScanSamples(const std::string& dir,
+                     const std::map<std::string, std::vector<FileFacts>>& samples,
+                     std::int64_t host_id, const std::string& host_name, std::int64_t bundle_id,
+                     Recorder& recorder, BundleOutcome& out) {
+    for (const auto& [rel, files] : samples) {
+      // The manifest was verified, but the event stream could still name a path outside it.
+      if (!IsSafeBundlePath(rel) || rel.rfind(std::string(kSamplesDir) + "/", 0) != 0) continue;
+      std::optional<std::string> bytes;
+      std::string md5;  // computed here when rules need it and the agent did not record it
+      for (FileFacts facts : files) {
+        if ((engine_.hashes & kMd5) && facts.digests.md5.empty()) {
+          if (!bytes) {
+            auto content = ReadFileBounded(dir + "/" + rel, kMaxSampleBytes);
+            if (!content.ok()) return content.error();
+            bytes = std::move(content).value();
+          }
+          if (md5.empty()) {
+            MultiHasher h(kMd5);
+            h.Update(*bytes);
+            md5 = h.Finish().md5;
+          }
+          facts.digests.md5 = md5;
+        }
+        yara::Externals ex = MakeExternals(facts);
+        std::string key = VerdictKey(engine_.rules->hash(), ex);
+        auto cached = store_.GetVerdict(facts.digests.sha256, key);
+        if (!cached.ok()) return cached.error();
+        std::string verdict;
+        if (cached->has_value()) {
+          verdict = **cached;
+        } else {
+          if (!bytes) {
+            auto content = ReadFileBounded(dir + "/" + rel, kMaxSampleBytes);
+            if (!content.ok()) return content.error();
+            bytes = std::move(content).value();
+          }
+          auto result = matcher_.ScanBuffer(
+              std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes->data()),
+                                            bytes->size()),
+              ex);
+          if (!result.ok()) return result.error();
+          ++out.samples_scanned;
+          verdict = FileMatcher::VerdictJson(*result);
+          if (auto s = store_.PutVerdict(facts.digests.sha256, key, verdict, NowTimestamp());
+              !s.ok())
+            return s;
+        }
+        if (auto s =
+                recorder.Record(host_id, host_name, matcher_.FindingsFromVerdict(verdict, facts),
+                                "bundle", bundle_id);
+            !s.ok())
+          return s;
+      }
+    }
+    return OkStatus();
+  }
+
+  const Engine& engine_;
+  store::Store& store_;
+  FileMatcher& matcher_;
+  std::string actor_;
+  std::int64_t window_ns_;
+};
+
+}  // namespace
+
+int RunAnalyze(const Args& args, const Args& argv_all) {
+  EngineFlags flags;
+  std::vector<std::string> bundles;
+  bool json = false;
+  double window_hours = 72;
+  po::options_description desc("beffroi analyze BUNDLE... [options]");
+  desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json),
+                                                 "print the outcome as JSON")(
+      "window", po::value(&window_hours)->default_value(window_hours),
+      "hours within which findings of one threat on one host form one incident");
+  AddDbFlag(desc, flags);
+  AddEngineFlags(desc, flags);
+  po::variables_map vm;
+  if (auto code = ParseCommand(args, desc, "bundle", -1, &bundles, "analyze", vm)) return *code;
+  if (vm.count("help")) {
+    std::cout << desc << "\nExample:\n  beffroi analyze /media/usb/fs01-2021-06-21 --db city.db\n";
+    return kExitOk;
+  }
+  if (bundles.empty()) return Fail("analyze", "give at least one BUNDLE directory", kExitUsage);
+  auto engine = LoadEngine(flags);
+  if (!engine.ok()) return Fail("analyze", engine.error().message, kExitUsage);
+  for (const std::string& w : (*engine)->warnings)
+    std::fprintf(stderr, "beffroi: warning: %s\n", w.c_str());
+  auto store = OpenStore(flags);
+  if (!store.ok()) return Fail("analyze", store.error().message);
+  auto matcher = FileMatcher::Create(**engine);
+  if (!matcher.ok()) return Fail("analyze", matcher.error().message);
+  std::string actor = Actor(flags);
+  BundleIngest ingest(**engine, **store, **matcher, actor,
+                      static_cast<std::int64_t>(window_hours * 3600e9));
+
+  int exit_code = kExitOk;
+  std::uint64_t findings = 0;
+  nlohmann::json results = nlohmann::json::array();
+  for (const std::string& dir : bundles) {
+    BundleOutcome o = ingest.Ingest(dir);
+    findings += o.counts.findings;
+    nlohmann::json r = {{"bundle", dir},
+                        {"status", o.status},
+                        {"message", o.message},
+                        {"bundle_id", o.bundle_id},
+                        {"events", o.events},
+                        {"files", o.files},
+                        {"samples_scanned", o.samples_scanned},
+                        {"bad_lines", o.bad_lines},
+                        {"findings", o.counts.findings},
+                        {"new_detections", o.counts.new_detections},
+                        {"new_incidents", o.counts.new_incidents}};
+    results.push_back(r);
+    if (o.status == "refused") exit_code = kExitVerifyFailed;
+    if (o.status == "error" && exit_code == kExitOk) exit_code = kExitError;
+    if (o.status == "ingested" || o.status == "duplicate") {
+      (void)(*store)->AppendAudit(
+          actor, o.status == "ingested" ? "bundle.ingested" : "bundle.duplicate", "bundle",
+          o.bundle_id,
+          nlohmann::json{{"path", dir}, {"command_line", argv_all}, {"result", r}}.dump(),
+          NowTimestamp());
+    } else {
+      (void)(*store)->AppendAudit(actor, "bundle." + o.status, "bundle", std::nullopt,
+                                  nlohmann::json{{"path", dir}, {"message", o.message}}.dump(),
+                                  NowTimestamp());
+    }
+    if (!json) {
+      if (o.status == "ingested") {
+        std::printf(
+            "%s: ingested as bundle %lld: %llu events, %llu files, %llu samples scanned, %llu "
+            "findings (%llu new incidents)\n",
+            dir.c_str(), static_cast<long long>(o.bundle_id),
+            static_cast<unsigned long long>(o.events), static_cast<unsigned long long>(o.files),
+            static_cast<unsigned long long>(o.samples_scanned),
+            static_cast<unsigned long long>(o.counts.findings),
+            static_cast<unsigned long long>(o.counts.new_incidents));
+      } else if (o.status == "duplicate") {
+        std::printf("%s\n", o.message.c_str());
+      } else {
+        std::fprintf(stderr, "beffroi: analyze: %s\n", o.message.c_str());
+      }
+    }
+  }
+  if (json) std::cout << results.dump(2) << "\n";
+  if (exit_code == kExitOk && findings > 0) exit_code = kExitDetections;
+  return exit_code;
+}
+
+}  // namespace beffroi::cli

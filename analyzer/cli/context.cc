@@ -1,0 +1,167 @@
+#include "analyzer/cli/context.h"
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <cctype>
+#include <filesystem>
+
+#include "agents/host/file_event.h"
+#include "common/fs.h"
+#include "common/hash.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace beffroi::cli {
+
+void AddDbFlag(po::options_description& desc, EngineFlags& f) {
+  desc.add_options()("db", po::value(&f.db)->default_value(f.db), "SQLite database file")(
+      "as", po::value(&f.actor), "who is acting, for the audit log (default: OS user)");
+}
+
+void AddEngineFlags(po::options_description& desc, EngineFlags& f) {
+  desc.add_options()("rules", po::value(&f.rules)->composing(),
+                     "YARA rule file or directory (default: the bundled rules/); repeatable")(
+      "ioc", po::value(&f.iocs)->composing(),
+      "IOC list file or directory (default: the bundled rules/ioc/); repeatable")(
+      "no-iocs", po::bool_switch(&f.no_iocs), "load no IOC list, not even the bundled ones")(
+      "allowlist", po::value(&f.allowlist)->composing(),
+      "known-good hashes and paths (default: the bundled rules/allowlist/); repeatable")(
+      "rules-cache", po::value(&f.rules_cache),
+      "where compiled rules are cached (default ~/.cache/beffroi)")(
+      "timeout", po::value(&f.timeout)->default_value(f.timeout),
+      "YARA time limit per file, seconds")("max-matches",
+                                           po::value(&f.max_matches)->default_value(f.max_matches),
+                                           "stop matching a file after this many rules");
+}
+
+std::string BundledRulesDir() {
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("BEFFROI_RULES_DIR")) candidates.emplace_back(env);
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back((exe.parent_path().parent_path() / "share/beffroi/rules").string());
+  candidates.emplace_back(BEFFROI_SOURCE_RULES_DIR);
+  for (const std::string& c : candidates) {
+    if (fs::is_directory(c, ec)) return c;
+  }
+  return {};
+}
+
+std::string DefaultRulesCache() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string(xdg) + "/beffroi";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::string(home) + "/.cache/beffroi";
+  return "";  // no private place to cache: compile every time rather than trust a shared one
+}
+
+std::string Actor(const EngineFlags& flags) {
+  if (!flags.actor.empty()) return flags.actor;
+  std::string name = host::OwnerName(::getuid());
+  return name.empty() ? "uid:" + std::to_string(::getuid()) : name;
+}
+
+int Fail(const std::string& command, const std::string& message, int code) {
+  std::fprintf(stderr, "beffroi: %s: %s\n", command.c_str(), message.c_str());
+  return code;
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags) {
+  return store::Store::Open(flags.db);
+}
+
+namespace {
+
+Status PrivateDir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()) {
+    return MakeError(ErrorCode::kIo, dir + ": not a directory owned by us; not used as rule cache");
+  }
+  ::chmod(dir.c_str(), 0700);  // compiled rules are code for libyara: nobody else may write
+  return OkStatus();
+}
+
+}  // namespace
+
+bool RulesUseMd5External(const std::vector<std::string>& rule_files) {
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (const std::string& file : rule_files) {
+    auto text = ReadFileBounded(file, 64 * 1024 * 1024);
+    if (!text.ok()) return true;  // cannot tell: compute it
+    const std::string& t = *text;
+    for (std::size_t at = t.find("md5"); at != std::string::npos; at = t.find("md5", at + 3)) {
+      bool starts = at == 0 || (!word(t[at - 1]) && t[at - 1] != '.');
+      std::size_t after = at + 3;
+      while (after < t.size() && (t[after] == ' ' || t[after] == '\t')) ++after;
+      bool ends = after >= t.size() || (!word(t[at + 3]) && t[after] != '(');
+      if (starts && ends) return true;
+    }
+  }
+  return false;
+}
+
+Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags) {
+  auto engine = std::make_unique<Engine>();
+  auto library = yara::YaraLibrary::Init();
+  if (!library.ok()) return library.error();
+  engine->library = std::move(library).value();
+  engine->limits.timeout_seconds = flags.timeout;
+  engine->limits.max_matches = flags.max_matches;
+
+  std::string bundled = BundledRulesDir();
+  std::vector<std::string> rules = flags.rules;
+  if (rules.empty()) {
+    if (bundled.empty()) {
+      return MakeError(ErrorCode::kNotFound,
+                       "no bundled rules found: give --rules or set BEFFROI_RULES_DIR");
+    }
+    // The YARA rules are in the category folders; ioc/ and allowlist/ hold other formats.
+    for (const auto& entry : fs::directory_iterator(bundled)) {
+      std::string name = entry.path().filename().string();
+      if (entry.is_directory() && name != "ioc" && name != "allowlist")
+        rules.push_back(entry.path().string());
+    }
+    std::sort(rules.begin(), rules.end());
+  }
+  std::string cache = flags.rules_cache.empty() ? DefaultRulesCache() : flags.rules_cache;
+  if (!cache.empty() && !PrivateDir(cache).ok()) cache.clear();
+  auto set = yara::RuleSet::Load(rules, cache);
+  if (!set.ok()) return set.error();
+  engine->rules = std::move(set).value();
+
+  if (!flags.no_iocs) {
+    std::vector<std::string> iocs = flags.iocs;
+    if (iocs.empty() && !bundled.empty()) iocs.push_back(bundled + "/ioc");
+    for (const std::string& p : iocs) {
+      std::error_code ec;
+      Status s = fs::is_directory(p, ec) ? engine->iocs.LoadDirectory(p) : engine->iocs.Load(p);
+      if (!s.ok()) return s.error();
+    }
+  }
+  std::vector<std::string> allow = flags.allowlist;
+  if (allow.empty() && !bundled.empty()) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(bundled + "/allowlist", ec)) {
+      if (entry.is_regular_file()) allow.push_back(entry.path().string());
+    }
+    std::sort(allow.begin(), allow.end());
+  }
+  for (const std::string& p : allow) {
+    if (Status s = engine->iocs.LoadAllowlist(p); !s.ok()) return s.error();
+  }
+  engine->warnings = engine->iocs.warnings();
+  engine->hashes = kSha256 | (engine->iocs.needs_md5() ? kMd5 : 0u) |
+                   (engine->iocs.needs_sha1() ? kSha1 : 0u) |
+                   (RulesUseMd5External(engine->rules->files()) ? kMd5 : 0u);
+  return engine;
+}
+
+}  // namespace beffroi::cli

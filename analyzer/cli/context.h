@@ -1,0 +1,76 @@
+// What every `beffroi` command shares: where the database, rules, IOC lists and rule cache
+// live by default, who is acting (for the audit log), and loading the matching engine.
+//
+// Defaults are embedded so the tool runs with no configuration: ./beffroi.db, the rules/
+// folder shipped with Beffroi (found next to the binary, under share/beffroi, or in the source
+// tree it was built from), and a private compiled-rules cache in ~/.cache/beffroi.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analyzer/ioc/ioc_set.h"
+#include "analyzer/store/store.h"
+#include "analyzer/yara/yara.h"
+#include "common/result.h"
+
+namespace boost::program_options {
+class options_description;
+}
+
+namespace beffroi::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitDetections = 3;
+inline constexpr int kExitVerifyFailed = 4;
+
+struct EngineFlags {
+  std::string db = "beffroi.db";
+  std::vector<std::string> rules;      // files or directories; empty = bundled rules
+  std::vector<std::string> iocs;       // files or directories; empty = bundled IOC lists
+  std::vector<std::string> allowlist;  // empty = bundled allowlist
+  std::string rules_cache;             // "" = ~/.cache/beffroi
+  std::string actor;                   // --as; "" = OS user
+  int timeout = 60;
+  int max_matches = 100;
+  bool no_iocs = false;
+};
+
+void AddDbFlag(boost::program_options::options_description& desc, EngineFlags& flags);
+void AddEngineFlags(boost::program_options::options_description& desc, EngineFlags& flags);
+
+// The bundled rules/ directory, or "" when none can be found.
+std::string BundledRulesDir();
+std::string DefaultRulesCache();
+// --as NAME, else the OS user name.
+std::string Actor(const EngineFlags& flags);
+
+// The matching engine: compiled YARA rules, IOC lists and the allowlist. Read-only once
+// loaded; share it across threads (each thread makes its own yara::Scanner).
+struct Engine {
+  std::unique_ptr<yara::YaraLibrary> library;
+  std::shared_ptr<yara::RuleSet> rules;
+  ioc::IocSet iocs;
+  std::vector<std::string> warnings;  // IOC lines that did not parse ("FILE:LINE: message")
+  yara::ScanLimits limits;
+  // Which digests each file needs: MD5 when an IOC list has MD5s or a rule reads the `md5`
+  // external; SHA-1 when an IOC list has SHA-1s. SHA-256 always.
+  unsigned hashes = 0;
+};
+
+// True when a rule source reads the `md5` external (the identifier, not the hash module's
+// hash.md5() function), so MD5 must be computed for every file scanned.
+bool RulesUseMd5External(const std::vector<std::string>& rule_files);
+
+// Compile errors come back as an Error whose message lists "FILE:LINE: message" lines.
+Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags);
+
+Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags);
+
+// Prints "beffroi: COMMAND: message" to stderr and returns `code`.
+int Fail(const std::string& command, const std::string& message, int code = kExitError);
+
+}  // namespace beffroi::cli

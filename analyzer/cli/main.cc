@@ -1,0 +1,57 @@
+// beffroi: the analyzer. Exit codes: 0 ok/clean, 1 runtime error, 2 usage error (or a rule
+// that does not compile), 3 detections found, 4 a bundle failed verification.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "analyzer/cli/commands.h"
+#include "analyzer/cli/context.h"
+
+namespace {
+
+constexpr const char* kHelp =
+    R"(beffroi: find ransomware and intrusions on a city's servers, and keep the evidence.
+
+Usage:
+  beffroi scan PATH... [options]        scan files with YARA rules and IOC lists into ./beffroi.db
+  beffroi analyze BUNDLE... [options]   verify and analyze bundles from beffroi-host
+  beffroi incidents list [options]      incidents found so far
+  beffroi incidents show N [options]    one incident: detections, reasons, audit log
+  beffroi rules check [PATH...]         compile and lint YARA rules
+  beffroi --version
+
+Run `beffroi COMMAND --help` for the options of a command.
+Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error or bad rules,
+3 detections found, 4 a bundle failed verification.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace beffroi::cli;
+  Args all(argv, argv + argc);
+  if (argc < 2) {
+    std::fputs(kHelp, stderr);
+    return kExitUsage;
+  }
+  std::string cmd = argv[1];
+  Args rest(all.begin() + 2, all.end());
+  try {
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+      std::fputs(kHelp, stdout);
+      return kExitOk;
+    }
+    if (cmd == "--version") {
+      std::printf("beffroi %s\n", BEFFROI_VERSION);
+      return kExitOk;
+    }
+    if (cmd == "scan") return RunScan(rest, all);
+    if (cmd == "analyze") return RunAnalyze(rest, all);
+    if (cmd == "incidents") return RunIncidents(rest);
+    if (cmd == "rules") return RunRules(rest);
+  } catch (const std::exception& e) {
+    return Fail(cmd, std::string("internal error: ") + e.what());
+  }
+  return Fail(cmd, "unknown command (see beffroi --help)", kExitUsage);
+}

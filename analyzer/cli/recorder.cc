@@ -1,0 +1,92 @@
+#include "analyzer/cli/recorder.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/text.h"
+
+namespace beffroi::cli {
+
+Result<std::int64_t> Recorder::IncidentFor(std::int64_t host_id, const std::string& host_name,
+                                           const correlate::Finding& f) {
+  std::string key = correlate::ThreatKey(f);
+  auto observed = ParseDateOrAge(f.observed_at, NowUnixNs());
+  std::string not_before = FormatTimestampNs((observed ? *observed : NowUnixNs()) - window_ns_);
+  auto open = store_.FindOpenIncident(host_id, key, not_before);
+  if (!open.ok()) return open.error();
+  if (open->has_value()) return (*open)->id;
+
+  std::string now = NowTimestamp();
+  store::IncidentRow row;
+  row.host_id = host_id;
+  row.threat_key = key;
+  row.title = correlate::IncidentTitle(key, host_name);
+  row.score = f.score;
+  row.severity = std::string(correlate::SeverityFor(f.score));
+  row.status = "new";
+  row.first_seen = f.observed_at;
+  row.last_seen = f.observed_at;
+  row.created_at = now;
+  row.updated_at = now;
+  row.techniques_json = nlohmann::json(f.techniques).dump();
+  if (!f.playbook.empty()) row.playbook = f.playbook;
+  auto id = store_.CreateIncident(row);
+  if (!id.ok()) return id.error();
+  ++counts_.new_incidents;
+  nlohmann::json details = {{"title", row.title}, {"threat_key", key}, {"host", host_name}};
+  if (auto s = store_.AppendAudit(actor_, "incident.opened", "incident", *id, details.dump(), now);
+      !s.ok()) {
+    return s.error();
+  }
+  return *id;
+}
+
+Status Recorder::Record(std::int64_t host_id, const std::string& host_name,
+                        const std::vector<correlate::Finding>& input, const std::string& source,
+                        std::int64_t source_id) {
+  // Findings on one file are one story: an IOC hit on a file that a ransomware rule also
+  // matched belongs to the ransomware incident, not to an incident of its own.
+  std::vector<correlate::Finding> findings = input;
+  const correlate::Finding* lead = nullptr;
+  for (const correlate::Finding& f : findings) {
+    if (!f.playbook.empty() && (lead == nullptr || f.score > lead->score)) lead = &f;
+  }
+  if (lead != nullptr) {
+    std::string playbook = lead->playbook;
+    std::vector<std::string> techniques = lead->techniques;
+    for (correlate::Finding& f : findings) {
+      if (f.playbook.empty()) {
+        f.playbook = playbook;
+        f.techniques = correlate::MergeTechniques(f.techniques, techniques);
+      }
+    }
+  }
+  for (const correlate::Finding& f : findings) {
+    ++counts_.findings;
+    store::DetectionRow d;
+    d.host_id = host_id;
+    d.kind = f.kind;
+    d.rule = f.rule;
+    d.score = f.score;
+    d.techniques_json = nlohmann::json(f.techniques).dump();
+    if (!f.playbook.empty()) d.playbook = f.playbook;
+    d.reasons_json = f.reasons.dump();
+    d.description = f.description;
+    d.file_path = f.file_path;
+    d.sha256 = f.sha256;
+    d.observed_at = f.observed_at;
+    d.created_at = NowTimestamp();
+    d.source = source;
+    d.source_id = source_id;
+    auto inserted = store_.InsertDetection(d);
+    if (!inserted.ok()) return inserted.error();
+    if (!inserted->inserted) continue;  // known already: the incident has it
+    ++counts_.new_detections;
+    auto incident = IncidentFor(host_id, host_name, f);
+    if (!incident.ok()) return incident.error();
+    if (auto s = store_.AttachDetection(*incident, inserted->id); !s.ok()) return s;
+    if (auto s = store_.RefreshIncident(*incident); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+}  // namespace beffroi::cli

@@ -1,0 +1,43 @@
+// Recorder: stores findings as detections and groups them into incidents, with an audit
+// entry for every incident opened. Callers hold the store's transaction; the Recorder only
+// issues writes. Not thread-safe: one Recorder per store connection, used under the caller's
+// lock.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "analyzer/correlate/correlate.h"
+#include "analyzer/store/store.h"
+#include "common/result.h"
+
+namespace beffroi::cli {
+
+struct RecordCounts {
+  std::uint64_t findings = 0;        // everything matched, old or new
+  std::uint64_t new_detections = 0;  // not seen before on this host
+  std::uint64_t new_incidents = 0;
+};
+
+class Recorder {
+ public:
+  Recorder(store::Store& store, std::string actor, std::int64_t window_ns)
+      : store_(store), actor_(std::move(actor)), window_ns_(window_ns) {}
+
+  // `source` is "scan" or "bundle"; `source_id` the scan or bundle row.
+  Status Record(std::int64_t host_id, const std::string& host_name,
+                const std::vector<correlate::Finding>& findings, const std::string& source,
+                std::int64_t source_id);
+  const RecordCounts& counts() const { return counts_; }
+
+ private:
+  Result<std::int64_t> IncidentFor(std::int64_t host_id, const std::string& host_name,
+                                   const correlate::Finding& finding);
+  store::Store& store_;
+  std::string actor_;
+  std::int64_t window_ns_;
+  RecordCounts counts_;
+};
+
+}  // namespace beffroi::cli

@@ -1,0 +1,166 @@
+#include "analyzer/ioc/ioc_set.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "analyzer/ioc/ioc_store.h"
+#include "analyzer/ioc/line_reader.h"
+#include "analyzer/ioc/list_loader.h"
+#include "common/fs.h"
+#include "common/text.h"
+
+namespace beffroi::ioc {
+namespace {
+
+template <std::size_t N>
+void MatchHashes(const HashIndex<N>& index, std::string_view hex, HashKind kind,
+                 const IocStore& store, std::vector<IocHit>& hits) {
+  std::array<std::uint8_t, N> digest;
+  if (index.empty() || !DecodeHex(hex, digest)) return;
+  for (const HashEntry<N>& entry : index.Find(digest)) {
+    hits.push_back(IocHit{"ioc.hash", HexEncode(entry.digest), std::string(HashKindEcsField(kind)),
+                          entry.meta.score, store.String(entry.meta.description),
+                          store.Source(entry.meta.file, entry.meta.line)});
+  }
+}
+
+}  // namespace
+
+IocSet::IocSet(IocLimits limits) : store_(std::make_unique<IocStore>(limits)) {}
+IocSet::~IocSet() = default;
+IocSet::IocSet(IocSet&&) noexcept = default;
+IocSet& IocSet::operator=(IocSet&&) noexcept = default;
+
+Status IocSet::Load(const std::string& path, IocFormat format) {
+  // O_NONBLOCK: opening a FIFO put in place of a list must not hang; regular files ignore it.
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd.valid()) {
+    ErrorCode code = errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo;
+    return MakeError(code, "open " + path + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return MakeError(ErrorCode::kIo, "stat " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return MakeError(ErrorCode::kInvalidArgument, "open " + path + ": not a regular file");
+  }
+  LineReader reader(fd.get(), path);
+  ListLoader loader(*store_, path, format);
+  return loader.Run(reader);
+}
+
+Status IocSet::LoadText(std::string_view name, std::string_view text, IocFormat format) {
+  LineReader reader(text);
+  ListLoader loader(*store_, std::string(name), format);
+  return loader.Run(reader);
+}
+
+Status IocSet::LoadDirectory(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) return MakeError(ErrorCode::kIo, "list " + dir + ": " + ec.message());
+  std::vector<std::string> names;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) return MakeError(ErrorCode::kIo, "list " + dir + ": " + ec.message());
+    names.push_back(it->path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  Status result;
+  for (const std::string& name : names) {
+    std::string path = (fs::path(dir) / name).string();
+    IocFormat format = FormatFromFileName(name);
+    if (name.starts_with('.') || format == IocFormat::kAuto || !fs::is_regular_file(path, ec)) {
+      store_->skipped_files.push_back(path);
+      continue;
+    }
+    Status status = Load(path, format);
+    if (!status.ok() && result.ok()) result = status;
+  }
+  return result;
+}
+
+Status IocSet::LoadAllowlist(const std::string& path) {
+  return Load(path, IocFormat::kAllowlist);
+}
+
+bool IocSet::needs_md5() const {
+  return !store_->iocs.md5.empty() || !store_->allowed.md5.empty();
+}
+
+bool IocSet::needs_sha1() const {
+  return !store_->iocs.sha1.empty() || !store_->allowed.sha1.empty();
+}
+
+std::vector<IocHit> IocSet::MatchFile(std::string_view path, const Digests& digests) const {
+  std::vector<IocHit> hits;
+  if (IsAllowlisted(path, digests)) return hits;
+  const IocStore& store = *store_;
+  MatchHashes(store.iocs.md5, digests.md5, HashKind::kMd5, store, hits);
+  MatchHashes(store.iocs.sha1, digests.sha1, HashKind::kSha1, store, hits);
+  MatchHashes(store.iocs.sha256, digests.sha256, HashKind::kSha256, store, hits);
+  if (store.filenames.empty() || path.size() > kMaxMatchedPathLength) return hits;
+  std::string lowered = ToLowerAscii(path);
+  for (const FilenameIoc& ioc : store.filenames) {
+    if (!ioc.regex.Matches(path, lowered)) continue;
+    if (ioc.false_positive && ioc.false_positive->Matches(path, lowered)) continue;
+    hits.push_back(IocHit{"ioc.filename", ToValidUtf8(ioc.regex.pattern()), "file.path", ioc.score,
+                          store.String(ioc.description), store.Source(ioc.file, ioc.line)});
+  }
+  return hits;
+}
+
+bool IocSet::IsAllowlisted(std::string_view path, const Digests& digests) const {
+  const IocStore& store = *store_;
+  if (store.allowed.md5.Contains(digests.md5) || store.allowed.sha1.Contains(digests.sha1) ||
+      store.allowed.sha256.Contains(digests.sha256)) {
+    return true;
+  }
+  if (store.allowed_paths.empty() || path.size() > kMaxMatchedPathLength) return false;
+  std::string lowered = ToLowerAscii(path);
+  return std::any_of(store.allowed_paths.begin(), store.allowed_paths.end(),
+                     [&](const AllowlistPath& p) { return p.regex.Matches(path, lowered); });
+}
+
+const std::vector<NetworkIndicator>& IocSet::network() const {
+  return store_->network;
+}
+
+const std::vector<std::string>& IocSet::warnings() const {
+  return store_->warnings;
+}
+
+IocSummary IocSet::summary() const {
+  const IocStore& store = *store_;
+  IocSummary out;
+  IocCounts& c = out.counts;
+  c.md5 = store.iocs.md5.size();
+  c.sha1 = store.iocs.sha1.size();
+  c.sha256 = store.iocs.sha256.size();
+  c.filename = store.filenames.size();
+  for (const FileSummary& file : store.files) {
+    c.ip += file.counts.ip;
+    c.cidr += file.counts.cidr;
+    c.domain += file.counts.domain;
+    c.url += file.counts.url;
+    c.ja3 += file.counts.ja3;
+    c.ja4 += file.counts.ja4;
+    c.user_agent += file.counts.user_agent;
+  }
+  c.allowlist_hash =
+      store.allowed.md5.size() + store.allowed.sha1.size() + store.allowed.sha256.size();
+  c.allowlist_path = store.allowed_paths.size();
+  out.warnings = store.warning_count;
+  out.duplicates = store.duplicates;
+  out.files = store.files;
+  out.skipped_files = store.skipped_files;
+  return out;
+}
+
+}  // namespace beffroi::ioc

@@ -1,0 +1,272 @@
+#include "analyzer/store/migrations.h"
+
+#include <iterator>
+#include <string>
+
+namespace beffroi::store {
+
+namespace {
+
+// Schema version 1. Conventions, so that later migrations keep them:
+// - Timestamps are RFC 3339 UTC text from common/text.h ("2026-11-22T03:49:49.123456Z"): fixed
+//   width, so text order is time order and min()/max()/>= work on them directly.
+// - STRICT tables: a value of the wrong type is an error, not a silent conversion.
+// - Columns in a UNIQUE key are NOT NULL with '' for "not applicable", because SQLite treats
+//   NULLs as distinct and the key would stop deduplicating.
+// - *_json columns hold JSON text; CHECKs keep it valid so readers (and json_each in
+//   RefreshIncident) never meet garbage.
+constexpr std::string_view kSchemaV1 = R"sql(
+PRAGMA application_id = 1111901778;  -- kApplicationId, "BFFR"
+
+CREATE TABLE hosts (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,  -- what examiners type and agents report
+  host_uid TEXT,              -- machine-id or SID when known: tells reinstalls apart
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE bundles (
+  id INTEGER PRIMARY KEY,
+  bundle_uuid TEXT NOT NULL,
+  manifest_sha256 TEXT NOT NULL UNIQUE,  -- makes ingest idempotent
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  agent TEXT NOT NULL,
+  agent_version TEXT NOT NULL,
+  examiner TEXT,
+  case_ref TEXT,
+  started TEXT NOT NULL,
+  ended TEXT NOT NULL,
+  path TEXT NOT NULL,
+  ingested_at TEXT NOT NULL,
+  ingested_by TEXT NOT NULL
+) STRICT;
+CREATE INDEX bundles_by_host ON bundles(host_id);
+
+CREATE TABLE scans (
+  id INTEGER PRIMARY KEY,
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  started TEXT NOT NULL,
+  ended TEXT,  -- NULL while running, or if the scan was interrupted
+  roots_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(roots_json)),
+  ruleset_hash TEXT,
+  actor TEXT NOT NULL,
+  files_seen INTEGER NOT NULL DEFAULT 0,
+  files_scanned INTEGER NOT NULL DEFAULT 0,
+  detections INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX scans_by_host ON scans(host_id);
+
+-- Every observation names exactly one source, bundle or scan: chain of custody.
+CREATE TABLE file_observations (
+  id INTEGER PRIMARY KEY,
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  bundle_id INTEGER REFERENCES bundles(id),
+  scan_id INTEGER REFERENCES scans(id),
+  path TEXT NOT NULL,
+  size INTEGER,
+  sha256 TEXT,  -- NULL when the file could not be read
+  md5 TEXT,
+  sha1 TEXT,
+  mtime TEXT,
+  magic TEXT,
+  observed_at TEXT NOT NULL,
+  CHECK ((bundle_id IS NULL) <> (scan_id IS NULL))
+) STRICT;
+CREATE INDEX file_observations_by_sha256 ON file_observations(sha256);
+CREATE INDEX file_observations_by_host_path ON file_observations(host_id, path);
+
+-- Lets a rescan skip files whose size, mtime and ctime did not change. ctime is there because
+-- mtime can be set back by anyone who can write the file; ctime cannot.
+CREATE TABLE scan_cache (
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  device INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  ctime_ns INTEGER NOT NULL,
+  ruleset_hash TEXT NOT NULL,  -- '' when the file was hashed but not YARA-scanned
+  sha256 TEXT NOT NULL,
+  md5 TEXT,
+  sha1 TEXT,
+  PRIMARY KEY (host_id, device, inode)
+) STRICT, WITHOUT ROWID;
+
+-- Each unique content is YARA-scanned once per rule-set version.
+CREATE TABLE yara_verdicts (
+  sha256 TEXT NOT NULL,
+  ruleset_hash TEXT NOT NULL,
+  matches_json TEXT NOT NULL CHECK (json_valid(matches_json)),
+  scanned_at TEXT NOT NULL,
+  PRIMARY KEY (sha256, ruleset_hash)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE incidents (
+  id INTEGER PRIMARY KEY,
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  threat_key TEXT NOT NULL,
+  title TEXT NOT NULL,
+  severity TEXT NOT NULL CHECK (severity IN ('low', 'medium', 'high', 'critical')),
+  score INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'new' CHECK (status <> ''),
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  techniques_json TEXT NOT NULL DEFAULT '[]'
+    CHECK (json_valid(techniques_json) AND json_type(techniques_json) = 'array'),
+  playbook TEXT
+) STRICT;
+CREATE INDEX incidents_by_host_threat ON incidents(host_id, threat_key, last_seen);
+
+CREATE TABLE detections (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER REFERENCES incidents(id),
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  kind TEXT NOT NULL CHECK (kind <> ''),
+  rule TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  techniques_json TEXT NOT NULL DEFAULT '[]'
+    CHECK (json_valid(techniques_json) AND json_type(techniques_json) = 'array'),
+  playbook TEXT,
+  reasons_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(reasons_json)),
+  description TEXT NOT NULL DEFAULT '',
+  file_path TEXT NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL DEFAULT '',
+  observed_at TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('bundle', 'scan')),
+  source_id INTEGER,  -- bundles.id or scans.id, per `source`
+  UNIQUE (host_id, kind, rule, file_path, sha256)
+) STRICT;
+CREATE INDEX detections_by_incident ON detections(incident_id);
+
+-- AUTOINCREMENT never reuses an id, so a row removed behind the triggers' back (by someone
+-- editing the file directly) leaves a visible gap.
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object_type TEXT NOT NULL,
+  object_id INTEGER,
+  details_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details_json))
+) STRICT;
+CREATE INDEX audit_log_by_object ON audit_log(object_type, object_id);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit log is append-only');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit log is append-only');
+END;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", kSchemaV1},
+};
+
+Result<std::int64_t> ReadInt(Database& db, std::string_view sql) {
+  auto stmt = db.Prepare(sql);
+  if (!stmt) return stmt.error();
+  auto row = stmt->Step();
+  if (!row) return row.error();
+  if (!*row) return MakeError(ErrorCode::kInternal, std::string(sql) + ": no row");
+  return stmt->ColumnInt64(0);
+}
+
+Error TooNew(const Database& db, int found, int latest) {
+  return MakeError(ErrorCode::kUnsupported,
+                   db.path() + ": database schema version " + std::to_string(found) +
+                       " is newer than this beffroi understands (" + std::to_string(latest) +
+                       "); use a newer beffroi (this is " BEFFROI_VERSION ")");
+}
+
+Error Context(const std::string& what, const Error& error) {
+  return MakeError(error.code, what + ": " + error.message);
+}
+
+// One migration in its own transaction. Returns without doing anything when another process
+// applied it while we waited for the write lock.
+Status ApplyOne(Database& db, const Migration& m, int latest) {
+  std::string what = "migrate " + db.path() + " to schema version " + std::to_string(m.version) +
+                     " (" + std::string(m.name) + ")";
+  auto tx = Transaction::Begin(db);
+  if (!tx) return Context(what, tx.error());
+  auto current = ReadSchemaVersion(db);
+  if (!current) return Context(what, current.error());
+  if (*current > latest) return TooNew(db, *current, latest);
+  if (*current >= m.version) return OkStatus();
+  if (Status s = db.Exec(std::string(m.sql)); !s.ok()) return Context(what, s.error());
+  // Pragmas cannot take bound parameters; the version is a constant from this file.
+  if (Status s = db.Exec("PRAGMA user_version = " + std::to_string(m.version)); !s.ok()) {
+    return Context(what, s.error());
+  }
+  if (Status s = tx->Commit(); !s.ok()) return Context(what, s.error());
+  return OkStatus();
+}
+
+}  // namespace
+
+std::span<const Migration> AllMigrations() {
+  return kMigrations;
+}
+
+int LatestSchemaVersion() {
+  return std::rbegin(kMigrations)->version;
+}
+
+Result<int> ReadSchemaVersion(Database& db) {
+  auto version = ReadInt(db, "PRAGMA user_version");
+  if (!version) return version.error();
+  return static_cast<int>(*version);
+}
+
+Status ApplyMigrations(Database& db, std::span<const Migration> migrations) {
+  for (std::size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int>(i) + 1) {
+      return MakeError(ErrorCode::kInternal, "migrations: version " +
+                                                 std::to_string(migrations[i].version) +
+                                                 " at position " + std::to_string(i + 1));
+    }
+  }
+  int latest = migrations.empty() ? 0 : migrations.back().version;
+  auto current = ReadSchemaVersion(db);
+  if (!current) return Context("read schema version of " + db.path(), current.error());
+  if (*current > latest) return TooNew(db, *current, latest);
+  if (*current == latest) return OkStatus();
+  if (db.read_only()) {
+    return MakeError(ErrorCode::kIo, db.path() + " is read-only, and its schema (version " +
+                                         std::to_string(*current) + ") must be migrated to " +
+                                         std::to_string(latest) +
+                                         ": open it once with write access");
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= *current) continue;
+    if (Status s = ApplyOne(db, m, latest); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
+Status Migrate(Database& db) {
+  auto app_id = ReadInt(db, "PRAGMA application_id");
+  if (!app_id) return Context("read application id of " + db.path(), app_id.error());
+  auto version = ReadSchemaVersion(db);
+  if (!version) return Context("read schema version of " + db.path(), version.error());
+  auto objects = ReadInt(db, "SELECT count(*) FROM sqlite_schema");
+  if (!objects) return Context("read schema of " + db.path(), objects.error());
+
+  // Only an empty file may become a Beffroi database; anything else must carry our id.
+  bool fresh = *app_id == 0 && *version == 0 && *objects == 0;
+  if (!fresh && *app_id != kApplicationId) {
+    std::string why = *app_id != 0
+                          ? "it belongs to another application, id " + std::to_string(*app_id)
+                          : "a SQLite database of another application";
+    return MakeError(ErrorCode::kInvalidArgument,
+                     db.path() + ": not a Beffroi database (" + why + ")");
+  }
+  return ApplyMigrations(db, AllMigrations());
+}
+
+}  // namespace beffroi::store

@@ -1,0 +1,174 @@
+// Row types of the analyzer database (see migrations.cc for the schema) and the severity
+// scale shared by detections and incidents.
+//
+// Plain value structs, one per table, with the table's column names. `id` fields are assigned
+// by the database and ignored on insert. Nullable columns are std::optional; columns that are
+// part of a UNIQUE key use "" for "not applicable" instead. Timestamps are RFC 3339 UTC text
+// from common/text.h (FormatTimestamp, NowTimestamp), whose fixed width makes text order time
+// order. *_json fields hold JSON text. Every member has a default initializer, so designated
+// initializers that name only some fields compile cleanly under -Wmissing-field-initializers.
+// Thread-compatible value types; the functions are pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace beffroi::store {
+
+inline constexpr std::string_view kSeverityLow = "low";
+inline constexpr std::string_view kSeverityMedium = "medium";
+inline constexpr std::string_view kSeverityHigh = "high";
+inline constexpr std::string_view kSeverityCritical = "critical";
+
+// Incident statuses the store itself interprets: every status but the last two is open (the
+// SQL in incidents.cc spells these two out).
+inline constexpr std::string_view kStatusNew = "new";
+inline constexpr std::string_view kStatusClosed = "closed";
+inline constexpr std::string_view kStatusFalsePositive = "false-positive";
+
+inline constexpr std::string_view kSourceBundle = "bundle";
+inline constexpr std::string_view kSourceScan = "scan";
+
+// >= 90 critical, >= 70 high, >= 40 medium, else low.
+std::string_view SeverityForScore(std::int64_t score);
+// 1 (low) .. 4 (critical); 0 for anything else.
+int SeverityRank(std::string_view severity);
+
+struct HostRow {
+  std::int64_t id = 0;
+  std::string name{};
+  std::optional<std::string> host_uid{};
+  std::string first_seen{};
+  std::string last_seen{};
+};
+
+struct BundleRow {
+  std::int64_t id = 0;
+  std::string bundle_uuid{};
+  std::string manifest_sha256{};
+  std::int64_t host_id = 0;
+  std::string agent{};
+  std::string agent_version{};
+  std::optional<std::string> examiner{};
+  std::optional<std::string> case_ref{};
+  std::string started{};
+  std::string ended{};
+  std::string path{};  // where the bundle was ingested from
+  std::string ingested_at{};
+  std::string ingested_by{};
+};
+
+struct ScanRow {
+  std::int64_t id = 0;
+  std::int64_t host_id = 0;
+  std::string started{};
+  std::optional<std::string> ended{};  // set by FinishScan
+  std::string roots_json = "[]";       // JSON array of the scanned paths
+  std::optional<std::string> ruleset_hash{};
+  std::string actor{};
+  std::int64_t files_seen = 0;
+  std::int64_t files_scanned = 0;
+  std::int64_t detections = 0;
+};
+
+// Exactly one of bundle_id and scan_id is set (the schema enforces it).
+struct FileObservationRow {
+  std::int64_t id = 0;
+  std::int64_t host_id = 0;
+  std::optional<std::int64_t> bundle_id{};
+  std::optional<std::int64_t> scan_id{};
+  std::string path{};
+  std::optional<std::int64_t> size{};
+  std::optional<std::string> sha256{};  // empty when the file could not be read
+  std::optional<std::string> md5{};
+  std::optional<std::string> sha1{};
+  std::optional<std::string> mtime{};
+  std::optional<std::string> magic{};
+  std::string observed_at{};
+};
+
+// Keyed by (host_id, device, inode); dev_t and ino_t values are stored bit-for-bit as int64.
+struct ScanCacheRow {
+  std::int64_t host_id = 0;
+  std::int64_t device = 0;
+  std::int64_t inode = 0;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t ctime_ns = 0;
+  std::string ruleset_hash{};  // "" when hashed but not YARA-scanned
+  std::string sha256{};
+  std::optional<std::string> md5{};
+  std::optional<std::string> sha1{};
+};
+
+// Unique on (host_id, kind, rule, file_path, sha256): the same finding twice is one row.
+struct DetectionRow {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> incident_id{};
+  std::int64_t host_id = 0;
+  std::string kind{};  // "yara", "ioc.hash", "ioc.filename", ...
+  std::string rule{};
+  std::int64_t score = 0;
+  std::string techniques_json = "[]";  // JSON array of ATT&CK ids
+  std::optional<std::string> playbook{};
+  std::string reasons_json = "[]";
+  std::string description{};
+  std::string file_path{};  // "" when not about a file
+  std::string sha256{};     // "" when not about content
+  std::string observed_at{};
+  std::string created_at{};
+  std::string source{};  // kSourceBundle or kSourceScan
+  std::optional<std::int64_t> source_id{};
+};
+
+struct DetectionInsert {
+  std::int64_t id = 0;
+  bool inserted = false;  // false: the detection was already stored; id is the existing row
+};
+
+struct IncidentRow {
+  std::int64_t id = 0;
+  std::int64_t host_id = 0;
+  std::string threat_key{};  // what correlation groups detections by
+  std::string title{};
+  std::string severity{};  // kSeverity*
+  std::int64_t score = 0;
+  std::string status{};  // "" on create means kStatusNew
+  std::string first_seen{};
+  std::string last_seen{};
+  std::string created_at{};  // "" on create means now
+  std::string updated_at{};  // "" on create means now
+  std::string techniques_json = "[]";
+  std::optional<std::string> playbook{};
+  // Filled by reads, ignored on create.
+  std::string host_name{};
+  std::int64_t detection_count = 0;
+};
+
+struct IncidentDetail {
+  IncidentRow incident{};
+  std::vector<DetectionRow> detections{};  // highest score first
+};
+
+struct IncidentFilter {
+  std::optional<std::string> status{};        // exact status
+  bool open_only = false;                     // leave out closed and false-positive incidents
+  std::optional<std::string> min_severity{};  // kSeverity*; others are an error
+  std::optional<std::string> host_name{};
+  std::int64_t limit = 0;  // 0: all
+};
+
+struct AuditRow {
+  std::int64_t id = 0;
+  std::string at{};
+  std::string actor{};
+  std::string action{};  // dotted verb: "bundle.ingest", "incident.status"
+  std::string object_type{};
+  std::optional<std::int64_t> object_id{};
+  std::string details_json = "{}";
+};
+
+}  // namespace beffroi::store

@@ -1,0 +1,118 @@
+// Store: the analyzer's database of hosts, evidence bundles, scans, file observations, the scan
+// and YARA caches, detections, incidents and the append-only audit log.
+//
+// A Store owns one Database connection and a cache of prepared statements (so per-file calls
+// such as GetScanCache or PutVerdict do not recompile SQL). Every write binds its values. A
+// write of several statements runs in its own Transaction, which becomes a savepoint when the
+// caller already holds one; to make several calls atomic together (a bundle, its observations,
+// its detections and the audit entry), wrap them:
+//
+//   auto tx = Transaction::Begin(store->db());
+//   ... store->InsertBundle(...), store->AppendAudit(...) ...
+//   tx->Commit();
+//
+// Row types and timestamp conventions are in rows.h. Errors name the operation and the path:
+// "insert bundle: database is locked by another process: /var/lib/beffroi/beffroi.db".
+//
+// Thread-compatible: one thread at a time per Store. Concurrent work opens one Store per
+// thread or process; WAL lets readers run beside the one writer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "analyzer/store/rows.h"
+#include "analyzer/store/sqlite.h"
+#include "common/result.h"
+
+namespace beffroi::store {
+
+class Store {
+ public:
+  // Opens or creates the database and applies pending migrations (see migrations.h).
+  static Result<std::unique_ptr<Store>> Open(const std::string& path,
+                                             const OpenOptions& options = {});
+
+  Database& db() { return *db_; }
+
+  // Hosts: one row per name. first_seen/last_seen widen to include seen_at; an empty host_uid
+  // keeps the stored one.
+  Result<std::int64_t> UpsertHost(std::string_view name, std::string_view host_uid,
+                                  std::string_view seen_at);
+  Result<std::optional<HostRow>> FindHost(std::string_view name);
+
+  // Bundles: the manifest SHA-256 identifies a bundle; inserting one twice is an error whose
+  // message says so (look it up first to make ingest idempotent).
+  Result<std::optional<std::int64_t>> FindBundleByManifest(std::string_view manifest_sha256);
+  Result<std::int64_t> InsertBundle(const BundleRow& row);
+
+  // Scans: BeginScan records a running scan (row.ended is ignored); FinishScan closes it.
+  Result<std::int64_t> BeginScan(const ScanRow& row);
+  Status FinishScan(std::int64_t scan_id, std::string_view ended, std::int64_t files_seen,
+                    std::int64_t files_scanned, std::int64_t detections);
+  Result<std::optional<ScanRow>> GetScan(std::int64_t scan_id);
+
+  // All rows or none, with one prepared statement reused.
+  Status InsertFileObservations(const std::vector<FileObservationRow>& rows);
+
+  // The rescan cache, keyed by (host, device, inode); Put replaces.
+  Result<std::optional<ScanCacheRow>> GetScanCache(std::int64_t host_id, std::int64_t device,
+                                                   std::int64_t inode);
+  Status PutScanCache(const ScanCacheRow& row);
+
+  // YARA verdicts per content and rule-set version: the matches JSON, or nothing when that
+  // content was never scanned with that rule set. Put replaces.
+  Result<std::optional<std::string>> GetVerdict(std::string_view sha256,
+                                                std::string_view ruleset_hash);
+  Status PutVerdict(std::string_view sha256, std::string_view ruleset_hash,
+                    std::string_view matches_json, std::string_view at);
+
+  // Idempotent: a detection already stored (same host, kind, rule, file path and SHA-256) is
+  // left as it was and its id returned with inserted=false. Empty JSON fields mean "[]".
+  Result<DetectionInsert> InsertDetection(const DetectionRow& row);
+
+  // The open incident (status neither closed nor false-positive) for this host and threat
+  // whose last_seen is at or after `not_before`; the most recent if several.
+  Result<std::optional<IncidentRow>> FindOpenIncident(std::int64_t host_id,
+                                                      std::string_view threat_key,
+                                                      std::string not_before);
+  Result<std::int64_t> CreateIncident(const IncidentRow& row);
+  // A detection joins one incident of its own host; attaching it elsewhere is an error.
+  Status AttachDetection(std::int64_t incident_id, std::int64_t detection_id);
+  // Recomputes score (max), severity (SeverityForScore), first/last_seen, the techniques
+  // (sorted union) and the playbook (of the highest-scoring detection that names one) from the
+  // incident's detections, and sets updated_at to now. No detections: left unchanged.
+  Status RefreshIncident(std::int64_t incident_id);
+  Status SetIncidentStatus(std::int64_t incident_id, std::string_view status, std::string_view at);
+  // Most severe first, then most recent last_seen.
+  Result<std::vector<IncidentRow>> ListIncidents(const IncidentFilter& filter);
+  Result<std::optional<IncidentDetail>> GetIncident(std::int64_t incident_id);
+
+  // The audit log only grows: the schema refuses UPDATE and DELETE. details_json "" means "{}".
+  Status AppendAudit(std::string_view actor, std::string_view action, std::string_view object_type,
+                     std::optional<std::int64_t> object_id, std::string_view details_json,
+                     std::string_view at);
+  // Oldest first. No object_id: every entry of that object type.
+  Result<std::vector<AuditRow>> ListAudit(std::string_view object_type,
+                                          std::optional<std::int64_t> object_id);
+
+ private:
+  explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  // The cached statement for `sql`, reset when the returned handle goes out of scope. A method
+  // must not acquire the same SQL twice at once (none needs to).
+  Result<ScopedStatement> Acquire(std::string_view sql);
+  Status AttachChecked(std::int64_t incident_id, std::int64_t detection_id);
+  Status WriteRefresh(std::int64_t incident_id);
+
+  // Declared first so it is destroyed last, after the statements that point to it.
+  std::unique_ptr<Database> db_;
+  std::unordered_map<std::string, Statement> statements_;
+};
+
+}  // namespace beffroi::store

@@ -1,0 +1,5 @@
+rule broken {
+  strings: $a = "x"
+  condition: $b and
+}
+include "other.yar"
