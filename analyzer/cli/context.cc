@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <cctype>
 #include <filesystem>
 
 #include "agents/host/file_event.h"
@@ -100,7 +100,8 @@ bool RulesUseMd5External(const std::vector<std::string>& rule_files) {
     for (std::size_t at = t.find("md5"); at != std::string::npos; at = t.find("md5", at + 3)) {
       bool starts = at == 0 || (!word(t[at - 1]) && t[at - 1] != '.');
       std::size_t after = at + 3;
-      while (after < t.size() && (t[after] == ' ' || t[after] == '\t')) ++after;
+      while (after < t.size() && (t[after] == ' ' || t[after] == '\t'))
+        ++after;
       bool ends = after >= t.size() || (!word(t[at + 3]) && t[after] != '(');
       if (starts && ends) return true;
     }

@@ -59,7 +59,7 @@ std::vector<correlate::Finding> FileMatcher::MatchIocs(const FileFacts& facts) c
     correlate::Finding f;
     f.kind = hit.kind;
     f.rule = hit.indicator;
-    f.score = correlate::ClampScore(hit.score);
+    f.score = yara::ClampScore(hit.score);
     f.description = hit.description;
     f.reasons = {
         {"matched_field", hit.matched_field}, {"indicator", hit.indicator}, {"source", hit.source}};
@@ -105,7 +105,7 @@ std::vector<correlate::Finding> FileMatcher::FindingsFromVerdict(const std::stri
     correlate::Finding f;
     f.kind = "yara";
     f.rule = r.name;
-    f.score = correlate::ClampScore(r.score);
+    f.score = yara::ClampScore(r.score);
     f.techniques = r.mitre_attack;
     f.playbook = r.playbook;
     f.description = r.description;

@@ -21,7 +21,7 @@ Result<std::int64_t> Recorder::IncidentFor(std::int64_t host_id, const std::stri
   row.threat_key = key;
   row.title = correlate::IncidentTitle(key, host_name);
   row.score = f.score;
-  row.severity = std::string(correlate::SeverityFor(f.score));
+  row.severity = std::string(store::SeverityForScore(f.score));  // RefreshIncident keeps it current
   row.status = "new";
   row.first_seen = f.observed_at;
   row.last_seen = f.observed_at;

@@ -31,9 +31,6 @@ struct Finding {
   std::string observed_at;  // RFC 3339: when the evidence was observed, not when we matched
 };
 
-// Severity bands of a 0..100 score: >= 90 critical, >= 70 high, >= 40 medium, else low.
-std::string_view SeverityFor(int score);
-
 // The threat a finding belongs to. Findings with the same playbook are one threat (the
 // playbook names the kind of attack); without one, each rule or indicator is its own threat.
 std::string ThreatKey(const Finding& finding);
@@ -41,15 +38,8 @@ std::string ThreatKey(const Finding& finding);
 // "Ransomware activity on fs01" / "EICAR_Test_File on pc-042".
 std::string IncidentTitle(const std::string& threat_key, const std::string& host_name);
 
-// Clamps to 0..100.
-int ClampScore(std::int64_t score);
-
 // Union of technique lists, sorted, without duplicates or empty entries.
 std::vector<std::string> MergeTechniques(const std::vector<std::string>& a,
                                          const std::vector<std::string>& b);
-
-// Splits "T1486, T1490 T1059.001" into ids; keeps only well-formed ATT&CK ids (T1234 or
-// T1234.567), so free text in rule meta cannot pollute reports.
-std::vector<std::string> ParseTechniques(std::string_view text);
 
 }  // namespace beffroi::correlate

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "common/file_type.h"
 #include "common/hash.h"
@@ -109,7 +109,8 @@ class AnalyzerE2E : public ::testing::Test {
       EXPECT_EQ(show.exit_code, 0) << show.err;
       nlohmann::json detail = nlohmann::json::parse(show.out);  // must outlive the loop
       for (const auto& d : detail["detections_list"]) {
-        if (d["kind"] == "yara") out.insert({d["file_path"].get<std::string>(), d["rule"].get<std::string>()});
+        if (d["kind"] == "yara")
+          out.insert({d["file_path"].get<std::string>(), d["rule"].get<std::string>()});
       }
     }
     return out;

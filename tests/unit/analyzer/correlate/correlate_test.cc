@@ -5,16 +5,6 @@
 namespace beffroi::correlate {
 namespace {
 
-TEST(Severity, BandsOfTheScore) {
-  EXPECT_EQ(SeverityFor(100), "critical");
-  EXPECT_EQ(SeverityFor(90), "critical");
-  EXPECT_EQ(SeverityFor(89), "high");
-  EXPECT_EQ(SeverityFor(70), "high");
-  EXPECT_EQ(SeverityFor(40), "medium");
-  EXPECT_EQ(SeverityFor(39), "low");
-  EXPECT_EQ(SeverityFor(0), "low");
-}
-
 TEST(ThreatKey, ThePlaybookGroupsDifferentRulesIntoOneThreat) {
   auto make = [](std::string kind, std::string rule, std::string playbook) {
     Finding f;
@@ -39,18 +29,9 @@ TEST(IncidentTitle, ReadsLikeASentence) {
   EXPECT_EQ(IncidentTitle("yara:EICAR_Test_File", "pc-042"), "EICAR_Test_File on pc-042");
 }
 
-TEST(Techniques, ParsedFromFreeTextAndMerged) {
-  EXPECT_EQ(ParseTechniques("T1486, T1490 T1059.001;bogus T99 t1486 T1486"),
-            (std::vector<std::string>{"T1059.001", "T1486", "T1490"}));
-  EXPECT_TRUE(ParseTechniques("").empty());
+TEST(Techniques, MergedSortedWithoutDuplicates) {
   EXPECT_EQ(MergeTechniques({"T1490", ""}, {"T1486", "T1490"}),
             (std::vector<std::string>{"T1486", "T1490"}));
-}
-
-TEST(ClampScore, StaysInRange) {
-  EXPECT_EQ(ClampScore(-5), 0);
-  EXPECT_EQ(ClampScore(250), 100);
-  EXPECT_EQ(ClampScore(70), 70);
 }
 
 }  // namespace
