@@ -79,10 +79,6 @@ std::string_view DetectFileType(std::span<const std::uint8_t> head) {
   return "data";
 }
 
-bool IsExecutableType(std::string_view type) {
-  return type == "pe" || type == "elf" || type == "macho" || type == "script";
-}
-
 double ShannonEntropy(std::span<const std::uint8_t> data) {
   if (data.empty()) return 0.0;
   std::array<std::uint64_t, 256> counts{};

@@ -16,9 +16,6 @@ inline constexpr std::size_t kFileTypeProbeBytes = 4096;
 
 std::string_view DetectFileType(std::span<const std::uint8_t> head);
 
-// True for types that run as code: native executables and scripts.
-bool IsExecutableType(std::string_view type);
-
 // Shannon entropy in bits per byte (0..8) of `data`; 0 for an empty block.
 double ShannonEntropy(std::span<const std::uint8_t> data);
 

@@ -67,7 +67,6 @@ void Throttle::OnRead(std::uint64_t bytes) {
     if (paused_until_ > now) wait = std::max(wait, Nanos(paused_until_ - now));
     if (wait > Nanos(0)) {
       ++sleeps_;
-      slept_ += wait;
     }
   }
   if (wait > Nanos(0)) std::this_thread::sleep_for(std::min<Nanos>(wait, std::chrono::seconds(5)));
@@ -76,11 +75,6 @@ void Throttle::OnRead(std::uint64_t bytes) {
 std::uint64_t Throttle::sleeps() const {
   std::lock_guard<std::mutex> lock(mu_);
   return sleeps_;
-}
-
-Nanos Throttle::slept() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return slept_;
 }
 
 }  // namespace beffroi::host

@@ -50,7 +50,6 @@ class Throttle {
   void OnRead(std::uint64_t bytes);
   bool active() const { return cpu_ != nullptr || rate_ != nullptr; }
   std::uint64_t sleeps() const;
-  Nanos slept() const;
 
  private:
   static Nanos ProcessCpuTime();
@@ -60,7 +59,6 @@ class Throttle {
   Clock::time_point last_cpu_check_{};
   Clock::time_point paused_until_{};
   std::uint64_t sleeps_ = 0;
-  Nanos slept_{0};
 };
 
 }  // namespace beffroi::host

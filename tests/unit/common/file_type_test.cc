@@ -53,11 +53,5 @@ TEST(ShannonEntropy, IsZeroForConstantAndEightForUniformBytes) {
   EXPECT_DOUBLE_EQ(ShannonEntropy({}), 0.0);
 }
 
-TEST(IsExecutableType, CoversNativeAndScripts) {
-  EXPECT_TRUE(IsExecutableType("pe"));
-  EXPECT_TRUE(IsExecutableType("script"));
-  EXPECT_FALSE(IsExecutableType("pdf"));
-}
-
 }  // namespace
 }  // namespace beffroi
