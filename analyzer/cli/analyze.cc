@@ -15,6 +15,7 @@
 #include "analyzer/cli/recorder.h"
 #include "common/bundle.h"
 #include "common/event.h"
+#include "common/file_type.h"
 #include "common/fs.h"
 #include "common/hash.h"
 #include "common/text.h"
@@ -28,12 +29,15 @@ namespace {
 // Samples are capped by the host agent's policy; this bounds what a hostile bundle can make
 // us load into memory for one YARA scan.
 constexpr std::size_t kMaxSampleBytes = 256 * 1024 * 1024;
+// Distinct file names one sample is YARA-scanned under (rules may test the name); a bundle
+// that names one sample a million times gets IOC matching for all and YARA for these.
+constexpr std::size_t kMaxExternalsPerSample = 64;
 
 struct BundleOutcome {
   std::string status;  // "ingested", "duplicate", "refused", "error"
   std::string message;
   std::int64_t bundle_id = 0;
-  std::uint64_t events = 0, files = 0, samples_scanned = 0, bad_lines = 0;
+  std::uint64_t events = 0, files = 0, samples_scanned = 0, bad_lines = 0, bad_samples = 0;
   RecordCounts counts;
 };
 
@@ -170,14 +174,15 @@ class BundleIngest {
         if (auto s = store_.InsertFileObservations(batch); !s.ok()) return s;
         batch.clear();
       }
-      if (!facts.digests.sha256.empty() || !facts.path.empty()) {
-        if (auto s = recorder.Record(*host_id, m.info.host_name, matcher_.MatchIocs(facts),
-                                     "bundle", *bundle_id);
-            !s.ok())
-          return s;
-      }
       std::string sample = e.GetString("beffroi.sample.path");
-      if (!sample.empty()) samples[sample].push_back(std::move(facts));
+      if (!sample.empty()) {
+        // Its IOC hits are recorded with its YARA findings, so one file tells one story.
+        samples[sample].push_back(std::move(facts));
+      } else if (auto s = recorder.Record(*host_id, m.info.host_name, matcher_.MatchIocs(facts),
+                                          "bundle", *bundle_id);
+                 !s.ok()) {
+        return s;
+      }
     }
     if (auto s = store_.InsertFileObservations(batch); !s.ok()) return s;
     return ScanSamples(dir, samples, *host_id, m.info.host_name, *bundle_id, recorder, out);
@@ -188,56 +193,91 @@ class BundleIngest {
                      std::int64_t host_id, const std::string& host_name, std::int64_t bundle_id,
                      Recorder& recorder, BundleOutcome& out) {
     for (const auto& [rel, files] : samples) {
-      // The manifest was verified, but the event stream could still name a path outside it.
-      if (!IsSafeBundlePath(rel) || rel.rfind(std::string(kSamplesDir) + "/", 0) != 0) continue;
+      std::string bad = CheckSample(rel, files);
       std::optional<std::string> bytes;
-      std::string md5;  // computed here when rules need it and the agent did not record it
-      for (FileFacts facts : files) {
-        if ((engine_.hashes & kMd5) && facts.digests.md5.empty()) {
-          if (!bytes) {
-            auto content = ReadFileBounded(dir + "/" + rel, kMaxSampleBytes);
-            if (!content.ok()) return content.error();
-            bytes = std::move(content).value();
+      if (bad.empty()) {
+        auto content = ReadFileBounded(dir + "/" + rel, kMaxSampleBytes);
+        if (content.ok()) {
+          bytes = std::move(content).value();
+          // The verdict is cached under this hash for later scans: it must be the hash of the
+          // bytes scanned, not what the event stream claims.
+          if (Sha256Hex(*bytes) != rel.substr(kSamplesDir.size() + 1)) {
+            bad = "content does not match its name";
+            bytes.reset();
           }
-          if (md5.empty()) {
-            MultiHasher h(kMd5);
-            h.Update(*bytes);
-            md5 = h.Finish().md5;
-          }
-          facts.digests.md5 = md5;
-        }
-        yara::Externals ex = MakeExternals(facts);
-        std::string key = VerdictKey(engine_.rules->hash(), ex);
-        auto cached = store_.GetVerdict(facts.digests.sha256, key);
-        if (!cached.ok()) return cached.error();
-        std::string verdict;
-        if (cached->has_value()) {
-          verdict = **cached;
         } else {
-          if (!bytes) {
-            auto content = ReadFileBounded(dir + "/" + rel, kMaxSampleBytes);
-            if (!content.ok()) return content.error();
-            bytes = std::move(content).value();
-          }
-          auto result = matcher_.ScanBuffer(
-              std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes->data()),
-                                            bytes->size()),
-              ex);
-          if (!result.ok()) return result.error();
-          ++out.samples_scanned;
-          verdict = FileMatcher::VerdictJson(*result);
-          if (auto s = store_.PutVerdict(facts.digests.sha256, key, verdict, NowTimestamp());
-              !s.ok())
-            return s;
+          bad = content.error().message;
         }
-        if (auto s =
-                recorder.Record(host_id, host_name, matcher_.FindingsFromVerdict(verdict, facts),
-                                "bundle", bundle_id);
-            !s.ok())
+      }
+      if (!bad.empty()) {
+        ++out.bad_samples;
+        std::fprintf(stderr, "beffroi: warning: %s/%s: sample not scanned: %s\n", dir.c_str(),
+                     rel.c_str(), bad.c_str());
+      }
+      std::string md5, filetype;
+      if (bytes) {
+        MultiHasher h(kMd5);
+        h.Update(*bytes);
+        md5 = h.Finish().md5;
+        std::size_t head = std::min(bytes->size(), kFileTypeProbeBytes);
+        filetype = std::string(
+            DetectFileType({reinterpret_cast<const std::uint8_t*>(bytes->data()), head}));
+      }
+      std::size_t scanned_here = 0;
+      for (FileFacts facts : files) {
+        std::vector<correlate::Finding> findings;
+        if (bytes && scanned_here < kMaxExternalsPerSample) {
+          facts.digests.md5 = md5;  // from the bytes, whatever the event said
+          facts.magic = filetype;
+          yara::Externals ex = MakeExternals(facts);
+          std::string key = VerdictKey(engine_.rules->hash(), ex);
+          auto cached = store_.GetVerdict(facts.digests.sha256, key);
+          if (!cached.ok()) return cached.error();
+          std::string verdict;
+          if (cached->has_value()) {
+            verdict = **cached;
+          } else {
+            auto result = matcher_.ScanBuffer(
+                std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes->data()),
+                                              bytes->size()),
+                ex);
+            if (!result.ok()) return result.error();
+            ++out.samples_scanned;
+            ++scanned_here;
+            verdict = FileMatcher::VerdictJson(*result);
+            if (!result->timed_out && !result->match_cap_reached) {
+              if (auto s = store_.PutVerdict(facts.digests.sha256, key, verdict, NowTimestamp());
+                  !s.ok()) {
+                return s;
+              }
+            }
+          }
+          findings = matcher_.FindingsFromVerdict(verdict, facts);
+        }
+        auto iocs = matcher_.MatchIocs(facts);
+        findings.insert(findings.end(), iocs.begin(), iocs.end());
+        if (auto s = recorder.Record(host_id, host_name, findings, "bundle", bundle_id); !s.ok()) {
           return s;
+        }
       }
     }
     return OkStatus();
+  }
+
+  // Why a sample cannot be trusted for YARA, or "" when it can: it must be a sample of this
+  // bundle named by a SHA-256 that every file event pointing at it agrees with.
+  static std::string CheckSample(const std::string& rel, const std::vector<FileFacts>& files) {
+    std::string prefix = std::string(kSamplesDir) + "/";
+    if (!IsSafeBundlePath(rel) || rel.rfind(prefix, 0) != 0 ||
+        !IsHex(rel.substr(prefix.size()), 64)) {
+      return "not a sample path of this bundle";
+    }
+    for (const FileFacts& f : files) {
+      if (f.digests.sha256 != rel.substr(prefix.size())) {
+        return "a file event's sha256 is not the sample's";
+      }
+    }
+    return {};
   }
 
   const Engine& engine_;
@@ -268,8 +308,10 @@ int RunAnalyze(const Args& args, const Args& argv_all) {
     return kExitOk;
   }
   if (bundles.empty()) return Fail("analyze", "give at least one BUNDLE directory", kExitUsage);
+  if (auto s = ValidateEngineFlags(flags, window_hours); !s.ok())
+    return Fail("analyze", s.error().message, kExitUsage);
   auto engine = LoadEngine(flags);
-  if (!engine.ok()) return Fail("analyze", engine.error().message, kExitUsage);
+  if (!engine.ok()) return Fail("analyze", engine.error().message, EngineErrorExit(engine.error()));
   for (const std::string& w : (*engine)->warnings)
     std::fprintf(stderr, "beffroi: warning: %s\n", w.c_str());
   auto store = OpenStore(flags);
@@ -294,6 +336,7 @@ int RunAnalyze(const Args& args, const Args& argv_all) {
                         {"files", o.files},
                         {"samples_scanned", o.samples_scanned},
                         {"bad_lines", o.bad_lines},
+                        {"bad_samples", o.bad_samples},
                         {"findings", o.counts.findings},
                         {"new_detections", o.counts.new_detections},
                         {"new_incidents", o.counts.new_incidents}};
@@ -304,11 +347,11 @@ int RunAnalyze(const Args& args, const Args& argv_all) {
       (void)(*store)->AppendAudit(
           actor, o.status == "ingested" ? "bundle.ingested" : "bundle.duplicate", "bundle",
           o.bundle_id,
-          nlohmann::json{{"path", dir}, {"command_line", argv_all}, {"result", r}}.dump(),
+          Dump(nlohmann::json{{"path", dir}, {"command_line", argv_all}, {"result", r}}),
           NowTimestamp());
     } else {
       (void)(*store)->AppendAudit(actor, "bundle." + o.status, "bundle", std::nullopt,
-                                  nlohmann::json{{"path", dir}, {"message", o.message}}.dump(),
+                                  Dump(nlohmann::json{{"path", dir}, {"message", o.message}}),
                                   NowTimestamp());
     }
     if (!json) {
@@ -328,7 +371,7 @@ int RunAnalyze(const Args& args, const Args& argv_all) {
       }
     }
   }
-  if (json) std::cout << results.dump(2) << "\n";
+  if (json) std::cout << Dump(results, 2) << "\n";
   if (exit_code == kExitOk && findings > 0) exit_code = kExitDetections;
   return exit_code;
 }

@@ -67,12 +67,42 @@ std::string Actor(const EngineFlags& flags) {
   return name.empty() ? "uid:" + std::to_string(::getuid()) : name;
 }
 
+Status ValidateEngineFlags(const EngineFlags& flags, double window_hours) {
+  if (flags.timeout < 0)
+    return MakeError(ErrorCode::kInvalidArgument, "--timeout: 0 (no limit) or more seconds");
+  if (flags.max_matches < 1)
+    return MakeError(ErrorCode::kInvalidArgument, "--max-matches: at least 1");
+  if (!(window_hours > 0 && window_hours <= 24 * 3660)) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "--window: hours, more than 0 and at most ten years");
+  }
+  return OkStatus();
+}
+
+int EngineErrorExit(const Error& error) {
+  return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitError;
+}
+
+std::string Dump(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 int Fail(const std::string& command, const std::string& message, int code) {
   std::fprintf(stderr, "beffroi: %s: %s\n", command.c_str(), message.c_str());
   return code;
 }
 
-Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags) {
+Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags, bool read_only) {
+  if (read_only) {
+    std::error_code ec;
+    if (!fs::exists(flags.db, ec)) {
+      return MakeError(ErrorCode::kNotFound,
+                       flags.db + ": no such database (give --db, or run beffroi scan first)");
+    }
+    store::OpenOptions options;
+    options.read_only = true;
+    return store::Store::Open(flags.db, options);
+  }
   return store::Store::Open(flags.db);
 }
 

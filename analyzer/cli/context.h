@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,18 @@ bool RulesUseMd5External(const std::vector<std::string>& rule_files);
 // Compile errors come back as an Error whose message lists "FILE:LINE: message" lines.
 Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags);
 
-Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags);
+// `read_only`: for commands that only report; the file must then exist (a mistyped --db must
+// not quietly create an empty database and report "no incidents").
+Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags, bool read_only = false);
+
+// --timeout, --max-matches and the correlation window (hours) checked before any work.
+Status ValidateEngineFlags(const EngineFlags& flags, double window_hours);
+// Exit code for a LoadEngine failure: 2 for rules that do not compile, 1 for anything else.
+int EngineErrorExit(const Error& error);
+
+// JSON text that never throws: paths and rule text from the field need not be valid UTF-8,
+// and a bad byte must not abort a scan or a report. Bad bytes become U+FFFD.
+std::string Dump(const nlohmann::json& j, int indent = -1);
 
 // Prints "beffroi: COMMAND: message" to stderr and returns `code`.
 int Fail(const std::string& command, const std::string& message, int code = kExitError);

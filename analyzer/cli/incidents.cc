@@ -55,15 +55,18 @@ int List(const Args& args) {
   if (!status.empty()) filter.status = status;
   if (!severity.empty()) filter.min_severity = severity;
   if (!host.empty()) filter.host_name = host;
-  auto store = OpenStore(flags);
+  auto store = OpenStore(flags, /*read_only=*/true);
   if (!store.ok()) return Fail("incidents", store.error().message);
   auto rows = (*store)->ListIncidents(filter);
-  if (!rows.ok()) return Fail("incidents", rows.error().message, kExitUsage);
+  if (!rows.ok()) {
+    return Fail("incidents", rows.error().message,
+                rows.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitError);
+  }
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& i : *rows)
       out.push_back(IncidentJson(i));
-    std::cout << out.dump(2) << "\n";
+    std::cout << Dump(out, 2) << "\n";
     return kExitOk;
   }
   if (rows->empty()) {
@@ -98,7 +101,7 @@ int Show(const Args& args) {
     return Fail("incidents show", "give the incident number, e.g. `beffroi incidents show 1`",
                 kExitUsage);
   }
-  auto store = OpenStore(flags);
+  auto store = OpenStore(flags, /*read_only=*/true);
   if (!store.ok()) return Fail("incidents", store.error().message);
   auto detail = (*store)->GetIncident(id);
   if (!detail.ok()) return Fail("incidents", detail.error().message);
@@ -130,7 +133,7 @@ int Show(const Args& args) {
     }
   }
   if (json) {
-    std::cout << out.dump(2) << "\n";
+    std::cout << Dump(out, 2) << "\n";
     return kExitOk;
   }
   const store::IncidentRow& i = d.incident;

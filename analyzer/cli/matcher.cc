@@ -85,10 +85,9 @@ std::string FileMatcher::VerdictJson(const yara::ScanResult& result) {
   for (const yara::Match& m : result.matches) {
     matches.push_back({{"ns", m.rule->ns}, {"rule", m.rule->name}, {"strings", m.strings}});
   }
-  return nlohmann::json{{"matches", matches},
-                        {"timed_out", result.timed_out},
-                        {"match_cap_reached", result.match_cap_reached}}
-      .dump();
+  return Dump(nlohmann::json{{"matches", matches},
+                             {"timed_out", result.timed_out},
+                             {"match_cap_reached", result.match_cap_reached}});
 }
 
 std::vector<correlate::Finding> FileMatcher::FindingsFromVerdict(const std::string& verdict_json,

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/cli/context.h"
 #include "common/text.h"
 
 namespace beffroi::cli {
@@ -27,13 +28,13 @@ Result<std::int64_t> Recorder::IncidentFor(std::int64_t host_id, const std::stri
   row.last_seen = f.observed_at;
   row.created_at = now;
   row.updated_at = now;
-  row.techniques_json = nlohmann::json(f.techniques).dump();
+  row.techniques_json = Dump(nlohmann::json(f.techniques));
   if (!f.playbook.empty()) row.playbook = f.playbook;
   auto id = store_.CreateIncident(row);
   if (!id.ok()) return id.error();
   ++counts_.new_incidents;
   nlohmann::json details = {{"title", row.title}, {"threat_key", key}, {"host", host_name}};
-  if (auto s = store_.AppendAudit(actor_, "incident.opened", "incident", *id, details.dump(), now);
+  if (auto s = store_.AppendAudit(actor_, "incident.opened", "incident", *id, Dump(details), now);
       !s.ok()) {
     return s.error();
   }
@@ -67,9 +68,9 @@ Status Recorder::Record(std::int64_t host_id, const std::string& host_name,
     d.kind = f.kind;
     d.rule = f.rule;
     d.score = f.score;
-    d.techniques_json = nlohmann::json(f.techniques).dump();
+    d.techniques_json = Dump(nlohmann::json(f.techniques));
     if (!f.playbook.empty()) d.playbook = f.playbook;
-    d.reasons_json = f.reasons.dump();
+    d.reasons_json = Dump(f.reasons);
     d.description = f.description;
     d.file_path = f.file_path;
     d.sha256 = f.sha256;

@@ -55,7 +55,7 @@ int RunRules(const Args& args) {
   }
   if (json) {
     std::cout
-        << nlohmann::json{{"errors", errors}, {"warnings", warnings}, {"diagnostics", out}}.dump(2)
+        << Dump(nlohmann::json{{"errors", errors}, {"warnings", warnings}, {"diagnostics", out}}, 2)
         << "\n";
   } else {
     std::printf("%zu error(s), %zu warning(s)\n", errors, warnings);

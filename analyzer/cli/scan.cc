@@ -1,12 +1,15 @@
 // `beffroi scan PATH...`: the host agent's walker and the matcher in one process. Each file is
-// read once: the bytes go to the hashes and stay in memory for YARA (files over
-// kMaxBufferedBytes are hashed while streaming, then handed to YARA by descriptor). A rescan
-// skips files whose device, inode, size, mtime, ctime and rule-set version are unchanged.
+// read once: the bytes go to the hashes and stay in memory for YARA. Files larger than
+// --max-yara-size are hashed and IOC-matched but not given to YARA (reading them a second
+// time, or mapping a file that may shrink under us, is worse than saying so). A rescan skips
+// files whose device, inode, size, mtime, ctime and rule-set version are unchanged.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <boost/program_options.hpp>
+#include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -33,15 +36,17 @@ namespace beffroi::cli {
 
 namespace {
 
-constexpr std::size_t kMaxBufferedBytes = 64 * 1024 * 1024;
-constexpr std::size_t kCommitEveryFiles = 2000;
+// Results are written in short transactions, so other commands can use the database too.
+constexpr std::size_t kCommitEveryFiles = 500;
+constexpr auto kCommitEvery = std::chrono::seconds(1);
 
 std::int64_t Ns(const struct timespec& ts) {
-  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+  return TimespecToNs(ts);
 }
 
 struct ScanOptions {
   host::CollectOptions walk;  // scope, budgets and progress, shared with beffroi-host
+  std::uint64_t max_yara_bytes = 64ULL << 20;
   bool rescan_all = false;
   std::int64_t window_ns = correlate::kDefaultWindowNs;
 };
@@ -77,6 +82,7 @@ class ScanRun : public host::WalkSink {
   void OnSymlink(const std::string&, const struct stat&) override { Count(skipped_, "symlink"); }
   void OnSkip(std::string_view reason) override { Count(skipped_, reason); }
   void OnAnomaly(Event e) override { Count(anomalies_, e.GetString("beffroi.anomaly.name")); }
+  bool Stopped() const override { return stop_.load(); }
 
   Status Run(const std::vector<std::string>& roots, unsigned threads) {
     if (auto s = Begin(); !s.ok()) return s;
@@ -134,6 +140,7 @@ class ScanRun : public host::WalkSink {
       tx_.reset();
     }
     files_in_batch_ = 0;
+    batch_start_ = std::chrono::steady_clock::now();
     if (!reopen) return OkStatus();
     auto tx = store::Transaction::Begin(store_.db());
     if (!tx.ok()) return tx.error();
@@ -141,23 +148,34 @@ class ScanRun : public host::WalkSink {
     return OkStatus();
   }
 
+  // Called with db_mu_ held. Stops the walk and the workers: the results could not be kept.
   void Fatal(const Status& s) {
     if (fatal_.ok()) fatal_ = s;
+    stop_.store(true);
   }
 
   void Worker() {
-    auto matcher = FileMatcher::Create(engine_);
-    if (!matcher.ok()) {
-      std::lock_guard<std::mutex> lock(db_mu_);
-      Fatal(matcher.error());
-      while (queue_.Pop()) {
+    try {
+      auto matcher = FileMatcher::Create(engine_);
+      if (!matcher.ok()) {
+        std::lock_guard<std::mutex> lock(db_mu_);
+        Fatal(matcher.error());
+      } else {
+        std::vector<std::uint8_t> chunk(kReadChunkSize);
+        std::vector<std::uint8_t> content;
+        while (!stop_.load()) {
+          auto item = queue_.Pop();
+          if (!item) break;
+          Process(*item, **matcher, chunk, content);
+        }
       }
-      return;
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(db_mu_);
+      Fatal(MakeError(ErrorCode::kInternal,
+                      std::string("internal error in a scan thread: ") + e.what()));
     }
-    std::vector<std::uint8_t> chunk(kReadChunkSize);
-    std::vector<std::uint8_t> content;
-    while (auto item = queue_.Pop())
-      Process(*item, **matcher, chunk, content);
+    while (queue_.Pop()) {
+    }  // the walker must never block on a full queue
   }
 
   FileFacts Facts(const host::WalkItem& item) const {
@@ -196,7 +214,7 @@ class ScanRun : public host::WalkSink {
     findings.insert(findings.end(), iocs.begin(), iocs.end());
     counters_.files_unchanged.fetch_add(1);
     progress_.Add(1, 0);
-    Store(item, facts, findings, std::nullopt);
+    Store(item, facts, findings, /*observed=*/false, "", std::nullopt, /*cacheable=*/false);
     return true;
   }
 
@@ -210,7 +228,9 @@ class ScanRun : public host::WalkSink {
       progress_.Add(1, 0);
       return;
     }
-    bool buffered = size <= kMaxBufferedBytes;
+    // Buffered for YARA up to the limit, whatever size the file had when it was listed: a file
+    // that grows while queued cannot make a worker hold gigabytes.
+    bool for_yara = size <= options_.max_yara_bytes;
     content.clear();
     MultiHasher hasher(hashes_);
     std::vector<std::uint8_t> head;
@@ -223,7 +243,12 @@ class ScanRun : public host::WalkSink {
                         c.begin() + static_cast<std::ptrdiff_t>(
                                         std::min(c.size(), kFileTypeProbeBytes - head.size())));
           }
-          if (buffered) content.insert(content.end(), c.begin(), c.end());
+          if (for_yara && content.size() + c.size() > options_.max_yara_bytes) {
+            for_yara = false;
+            content.clear();
+            content.shrink_to_fit();
+          }
+          if (for_yara) content.insert(content.end(), c.begin(), c.end());
           progress_.Add(0, c.size());
         },
         &throttle_);
@@ -234,66 +259,74 @@ class ScanRun : public host::WalkSink {
     }
     counters_.files_read.fetch_add(1);
     counters_.bytes_read.fetch_add(out.bytes_read);
-    FileFacts facts = Facts(item);
+    // Describe the version that was read, not the one that was listed.
+    host::WalkItem read{item.path, out.st};
+    FileFacts facts = Facts(read);
     facts.digests = hasher.Finish();
     facts.magic = std::string(DetectFileType(head));
     yara::Externals ex = MakeExternals(facts);
     std::string key = VerdictKey(engine_.rules->hash(), ex);
-    std::optional<std::string> verdict;
-    {
-      std::lock_guard<std::mutex> lock(db_mu_);
-      auto v = store_.GetVerdict(facts.digests.sha256, key);
-      if (v.ok() && v->has_value()) verdict = **v;
-    }
-    if (verdict) {
-      counters_.yara_cached.fetch_add(1);
+    std::optional<std::string> verdict, fresh;
+    if (!for_yara) {
+      Count(anomalies_, "yara.skipped_too_large");
     } else {
-      Result<yara::ScanResult> result =
-          buffered ? matcher.ScanBuffer(content, ex) : ScanByDescriptor(item, matcher, ex);
-      if (!result.ok()) {
-        Count(anomalies_, "yara.scan_failed");
-        return;
+      {
+        std::lock_guard<std::mutex> lock(db_mu_);
+        auto v = store_.GetVerdict(facts.digests.sha256, key);
+        if (v.ok() && v->has_value()) verdict = **v;
       }
-      counters_.yara_scans.fetch_add(1);
-      verdict = FileMatcher::VerdictJson(*result);
+      if (verdict) {
+        counters_.yara_cached.fetch_add(1);
+      } else {
+        Result<yara::ScanResult> result = matcher.ScanBuffer(content, ex);
+        if (!result.ok()) {
+          Count(anomalies_, "yara.scan_failed");
+        } else {
+          counters_.yara_scans.fetch_add(1);
+          verdict = FileMatcher::VerdictJson(*result);
+          if (result->timed_out) Count(anomalies_, "yara.timeout");
+          if (result->match_cap_reached) Count(anomalies_, "yara.match_cap_reached");
+          // An incomplete verdict is not cached: the next scan tries again.
+          if (!result->timed_out && !result->match_cap_reached) fresh = verdict;
+        }
+      }
     }
-    std::vector<correlate::Finding> findings = matcher.FindingsFromVerdict(*verdict, facts);
+    std::vector<correlate::Finding> findings;
+    if (verdict) findings = matcher.FindingsFromVerdict(*verdict, facts);
     auto iocs = matcher.MatchIocs(facts);
     findings.insert(findings.end(), iocs.begin(), iocs.end());
-    Store(item, facts, findings, std::make_pair(key, *verdict));
+    Store(read, facts, findings, /*observed=*/true, key, fresh,
+          /*cacheable=*/for_yara && verdict.has_value());
   }
 
-  Result<yara::ScanResult> ScanByDescriptor(const host::WalkItem& item, FileMatcher& matcher,
-                                            const yara::Externals& ex) {
-    auto fd = OpenForEvidenceRead(item.path);
-    if (!fd.ok()) return fd.error();
-    return matcher.ScanFd(fd->get(), ex);
-  }
-
+  // `observed`: the file was read (record the observation); `fresh`: a verdict to cache;
+  // `cacheable`: later scans may skip this file while it stays unchanged.
   void Store(const host::WalkItem& item, const FileFacts& facts,
-             const std::vector<correlate::Finding>& findings,
-             const std::optional<std::pair<std::string, std::string>>& new_verdict) {
+             const std::vector<correlate::Finding>& findings, bool observed,
+             const std::string& verdict_key, const std::optional<std::string>& fresh,
+             bool cacheable) {
     std::lock_guard<std::mutex> lock(db_mu_);
     if (!fatal_.ok()) return;
     std::string now = NowTimestamp();
-    if (new_verdict) {
-      // Read, so observed: record the observation, the verdict and the cache entry.
-      if (auto s =
-              store_.PutVerdict(facts.digests.sha256, new_verdict->first, new_verdict->second, now);
-          !s.ok())
+    if (fresh) {
+      if (auto s = store_.PutVerdict(facts.digests.sha256, verdict_key, *fresh, now); !s.ok())
         return Fatal(s);
+    }
+    if (observed) {
       store::FileObservationRow obs;
       obs.host_id = host_id_;
       obs.scan_id = scan_id_;
       obs.path = facts.path;
       obs.size = item.st.st_size;
       obs.sha256 = facts.digests.sha256;
-      obs.md5 = facts.digests.md5;
-      obs.sha1 = facts.digests.sha1;
+      if (!facts.digests.md5.empty()) obs.md5 = facts.digests.md5;
+      if (!facts.digests.sha1.empty()) obs.sha1 = facts.digests.sha1;
       obs.mtime = FormatTimestamp(item.st.st_mtim);
       obs.magic = facts.magic;
       obs.observed_at = now;
       if (auto s = store_.InsertFileObservations({obs}); !s.ok()) return Fatal(s);
+    }
+    if (observed && cacheable) {
       store::ScanCacheRow c;
       c.host_id = host_id_;
       c.device = static_cast<std::int64_t>(item.st.st_dev);
@@ -303,13 +336,14 @@ class ScanRun : public host::WalkSink {
       c.ctime_ns = Ns(item.st.st_ctim);
       c.ruleset_hash = engine_.rules->hash();
       c.sha256 = facts.digests.sha256;
-      c.md5 = facts.digests.md5;
-      c.sha1 = facts.digests.sha1;
+      if (!facts.digests.md5.empty()) c.md5 = facts.digests.md5;
+      if (!facts.digests.sha1.empty()) c.sha1 = facts.digests.sha1;
       if (auto s = store_.PutScanCache(c); !s.ok()) return Fatal(s);
     }
     if (auto s = recorder_.Record(host_id_, host_name_, findings, "scan", scan_id_); !s.ok())
       return Fatal(s);
-    if (++files_in_batch_ >= kCommitEveryFiles) {
+    if (++files_in_batch_ >= kCommitEveryFiles ||
+        std::chrono::steady_clock::now() - batch_start_ >= kCommitEvery) {
       if (auto s = CommitLocked(true); !s.ok()) return Fatal(s);
     }
   }
@@ -332,7 +366,9 @@ class ScanRun : public host::WalkSink {
   std::mutex db_mu_;  // the store (one SQLite connection) and the open transaction
   std::unique_ptr<store::Transaction> tx_;
   std::size_t files_in_batch_ = 0;
+  std::chrono::steady_clock::time_point batch_start_ = std::chrono::steady_clock::now();
   Status fatal_;
+  std::atomic<bool> stop_{false};
 };
 
 std::string LocalHostName() {
@@ -370,12 +406,15 @@ int RunScan(const Args& args, const Args& argv_all) {
   std::vector<std::string> paths;
   bool json = false, rescan_all = false;
   double window_hours = 72;
+  std::string max_yara = "64M";
   po::options_description desc("beffroi scan PATH... [options]");
   desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json),
                                                  "print the summary as JSON")(
       "rescan-all", po::bool_switch(&rescan_all), "read every file again, even unchanged ones")(
       "window", po::value(&window_hours)->default_value(window_hours),
-      "hours within which findings of one threat on one host form one incident");
+      "hours within which findings of one threat on one host form one incident")(
+      "max-yara-size", po::value(&max_yara)->default_value(max_yara),
+      "larger files are hashed and IOC-matched but not YARA-scanned");
   AddDbFlag(desc, engine_flags);
   AddEngineFlags(desc, engine_flags);
   host::AddWalkFlags(desc, walk_flags);
@@ -392,9 +431,22 @@ int RunScan(const Args& args, const Args& argv_all) {
   if (auto s = host::ApplyWalkFlags(walk_flags, options.walk); !s.ok())
     return Fail("scan", s.error().message, kExitUsage);
   if (json) options.walk.progress = false;
+  if (auto s = ValidateEngineFlags(engine_flags, window_hours); !s.ok())
+    return Fail("scan", s.error().message, kExitUsage);
+  auto yara_size = ParseByteSize(max_yara);
+  if (!yara_size || *yara_size == 0)
+    return Fail("scan", "--max-yara-size: a size such as 64M", kExitUsage);
+  options.max_yara_bytes = *yara_size;
+  // Never scan our own database while writing it.
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::error_code ec;
+    auto path =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(engine_flags.db + suffix), ec);
+    if (!ec) options.walk.scope.excludes.push_back(path.string());
+  }
 
   auto engine = LoadEngine(engine_flags);
-  if (!engine.ok()) return Fail("scan", engine.error().message, kExitUsage);
+  if (!engine.ok()) return Fail("scan", engine.error().message, EngineErrorExit(engine.error()));
   for (const std::string& w : (*engine)->warnings)
     std::fprintf(stderr, "beffroi: warning: %s\n", w.c_str());
   auto store = OpenStore(engine_flags);
@@ -408,13 +460,13 @@ int RunScan(const Args& args, const Args& argv_all) {
   store::ScanRow row;
   row.host_id = *host_id;
   row.started = now;
-  row.roots_json = nlohmann::json(paths).dump();
+  row.roots_json = Dump(nlohmann::json(paths));
   row.ruleset_hash = (*engine)->rules->hash();
   row.actor = actor;
   auto scan_id = (*store)->BeginScan(row);
   if (!scan_id.ok()) return Fail("scan", scan_id.error().message);
   (void)(*store)->AppendAudit(actor, "scan.started", "scan", *scan_id,
-                              nlohmann::json{{"command_line", argv_all}}.dump(), now);
+                              Dump(nlohmann::json{{"command_line", argv_all}}), now);
 
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   unsigned threads = walk_flags.threads != 0 ? walk_flags.threads : std::min(cores, 8u);
@@ -427,9 +479,9 @@ int RunScan(const Args& args, const Args& argv_all) {
   (void)(*store)->FinishScan(*scan_id, ended, summary["files_seen"].get<std::int64_t>(),
                              summary["files_read"].get<std::int64_t>(),
                              static_cast<std::int64_t>(run.counts().findings));
-  (void)(*store)->AppendAudit(actor, "scan.finished", "scan", *scan_id, summary.dump(), ended);
+  (void)(*store)->AppendAudit(actor, "scan.finished", "scan", *scan_id, Dump(summary), ended);
   if (json) {
-    std::cout << summary.dump(2) << "\n";
+    std::cout << Dump(summary, 2) << "\n";
   } else {
     PrintSummary(summary);
   }

@@ -6,6 +6,8 @@
 #include "analyzer/yara/externals.h"
 #include "analyzer/yara/yara_api.h"
 
+#include "common/text.h"
+
 namespace beffroi::yara {
 
 namespace {
@@ -120,10 +122,10 @@ std::vector<RuleInfo> ExtractRuleInfos(YR_RULES* rules) {
   yr_rules_foreach(rules, rule) {
     RuleInfo info;
     info.name = rule->identifier;
-    info.ns = rule->ns->name;
+    info.ns = ToValidUtf8(rule->ns->name);  // a rule file's path need not be UTF-8
     const char* tag = nullptr;
     yr_rule_tags_foreach(rule, tag) {
-      info.tags.emplace_back(tag);
+      info.tags.emplace_back(ToValidUtf8(tag));
     }
     bool have_score = false, have_mitre = false;
     const YR_META* meta = nullptr;
@@ -133,7 +135,8 @@ std::vector<RuleInfo> ExtractRuleInfos(YR_RULES* rules) {
       std::string_view text = is_string ? std::string_view(meta->string) : std::string_view();
       // The first occurrence of a repeated meta wins, as in Loki.
       auto set_once = [&](std::string& field) {
-        if (field.empty() && is_string) field = std::string(text);
+        // Meta text from public rule sets is often Latin-1; everything downstream is JSON.
+        if (field.empty() && is_string) field = ToValidUtf8(text);
       };
       if (id == "description") {
         set_once(info.description);

@@ -210,6 +210,94 @@ TEST_F(AnalyzerE2E, ADatabaseThatIsNotOneIsRefusedAndLeftAlone) {
   EXPECT_EQ(content, "this is not sqlite");
 }
 
+TEST_F(AnalyzerE2E, Latin1RuleMetaAndFileNamesDoNotBreakScanOrReports) {
+  std::string rules = (base_ / "latin1.yar").string();
+  std::ofstream(rules) << "rule Donnees { meta: author = \"St\xe9"
+                          "phane\" description = \"Donn\xe9"
+                          "es\" "
+                          "strings: $a = \"exfil\" condition: $a }\n";
+  Write(
+      "Donn\xe9"
+      "es/export.txt",
+      "exfil to mega");
+  auto r =
+      RunBinary({BEFFROI_BIN, "scan", tree_, "--db", db_, "--rules", rules, "--no-iocs", "--json"});
+  ASSERT_EQ(r.exit_code, 3) << r.err;
+  auto show = RunBinary({BEFFROI_BIN, "incidents", "show", "1", "--db", db_, "--json"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  auto detail = nlohmann::json::parse(show.out);
+  EXPECT_EQ(detail["detections_list"][0]["description"],
+            "Donn\xEF\xBF\xBD"
+            "es");
+}
+
+TEST_F(AnalyzerE2E, ABundleCannotPoisonTheVerdictCacheWithAFalseHash) {
+  // The attacker's bundle says a benign sample is the malicious file, hoping its clean verdict
+  // is cached under the malicious hash and hides the file from the next scan.
+  Write("bad/tool.bat", "vssadmin delete shadows /all /quiet\n");
+  std::string benign = Write("benign/note.bat", "echo hello\n");
+  std::string bad_sha = Sha256Hex("vssadmin delete shadows /all /quiet\n");
+  std::string bundle = (base_ / "bundle").string();
+  ASSERT_EQ(RunBinary({BEFFROI_HOST_BIN, "collect", (fs::path(tree_) / "benign").string(), "--out",
+                       bundle, "--no-host-facts", "-q", "--sample-recent", "off"})
+                .exit_code,
+            0);
+  std::ifstream in(bundle + "/events.ndjson");
+  std::string line, forged;
+  while (std::getline(in, line)) {
+    auto e = nlohmann::json::parse(line);
+    if (e["event"]["dataset"] == "beffroi.file") {
+      e["file"]["path"] = tree_ + "/bad/tool.bat";
+      e["file"]["name"] = "tool.bat";
+      e["file"]["hash"]["sha256"] = bad_sha;
+    }
+    forged += e.dump() + "\n";
+  }
+  in.close();
+  fs::permissions(bundle + "/manifest.json", fs::perms::owner_write, fs::perm_options::add);
+  auto manifest = nlohmann::json::parse(std::ifstream(bundle + "/manifest.json"));
+  for (auto& f : manifest["files"]) {
+    if (f["path"] == "events.ndjson") {
+      f["sha256"] = Sha256Hex(forged);
+      f["size"] = forged.size();
+    }
+  }
+  std::ofstream(bundle + "/events.ndjson", std::ios::trunc) << forged;
+  std::ofstream(bundle + "/manifest.json", std::ios::trunc) << manifest.dump();
+  ASSERT_EQ(RunBinary({BEFFROI_HOST_BIN, "verify", bundle}).exit_code, 0);  // consistent forgery
+
+  auto a = RunBinary(
+      {BEFFROI_BIN, "analyze", bundle, "--db", db_, "--rules", rules_, "--no-iocs", "--json"});
+  EXPECT_NE(a.err.find("sample not scanned"), std::string::npos) << a.err;
+  auto scan = RunBinary({BEFFROI_BIN, "scan", (fs::path(tree_) / "bad").string(), "--db", db_,
+                         "--rules", rules_, "--no-iocs", "--json"});
+  EXPECT_EQ(scan.exit_code, 3) << scan.out << scan.err;
+  EXPECT_EQ(nlohmann::json::parse(scan.out)["yara_cached"], 0);
+  (void)benign;
+}
+
+TEST_F(AnalyzerE2E, FilesOverTheYaraLimitAreHashedButNotYaraScanned) {
+  Write("big.bat", "vssadmin delete shadows\n" + std::string(5000, 'x'));
+  auto r = RunBinary({BEFFROI_BIN, "scan", tree_, "--db", db_, "--rules", rules_, "--no-iocs",
+                      "--json", "--max-yara-size", "4K"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto s = nlohmann::json::parse(r.out);
+  EXPECT_EQ(s["files_read"], 1);
+  EXPECT_EQ(s["anomalies"]["yara.skipped_too_large"], 1);
+}
+
+TEST_F(AnalyzerE2E, BadLimitsAreUsageErrorsAndReportsNeverCreateADatabase) {
+  Write("a.txt", "x");
+  EXPECT_EQ(RunBinary({BEFFROI_BIN, "scan", tree_, "--db", db_, "--max-matches", "0"}).exit_code,
+            2);
+  EXPECT_EQ(RunBinary({BEFFROI_BIN, "scan", tree_, "--db", db_, "--window", "-1"}).exit_code, 2);
+  EXPECT_EQ(RunBinary({BEFFROI_BIN, "scan", tree_, "--db", db_, "--timeout", "-5"}).exit_code, 2);
+  auto list = RunBinary({BEFFROI_BIN, "incidents", "list", "--db", db_});
+  EXPECT_EQ(list.exit_code, 1);
+  EXPECT_NE(list.err.find("no such database"), std::string::npos);
+  EXPECT_FALSE(fs::exists(db_));
+}
+
 TEST_F(AnalyzerE2E, UsageAndHelp) {
   EXPECT_EQ(RunBinary({BEFFROI_BIN, "--help"}).exit_code, 0);
   EXPECT_EQ(RunBinary({BEFFROI_BIN, "scan", "--help"}).exit_code, 0);
