@@ -230,7 +230,7 @@ class BundleIngest {
           facts.digests.md5 = md5;  // from the bytes, whatever the event said
           facts.magic = filetype;
           yara::Externals ex = MakeExternals(facts);
-          std::string key = VerdictKey(engine_.rules->hash(), ex);
+          std::string key = VerdictKey(engine_, ex);
           auto cached = store_.GetVerdict(facts.digests.sha256, key);
           if (!cached.ok()) return cached.error();
           std::string verdict;

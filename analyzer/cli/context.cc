@@ -121,22 +121,32 @@ Status PrivateDir(const std::string& dir) {
 
 }  // namespace
 
-bool RulesUseMd5External(const std::vector<std::string>& rule_files) {
+std::set<std::string> ExternalsUsed(const std::vector<std::string>& rule_files) {
   auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::set<std::string> used;
   for (const std::string& file : rule_files) {
     auto text = ReadFileBounded(file, 64 * 1024 * 1024);
-    if (!text.ok()) return true;  // cannot tell: compute it
-    const std::string& t = *text;
-    for (std::size_t at = t.find("md5"); at != std::string::npos; at = t.find("md5", at + 3)) {
-      bool starts = at == 0 || (!word(t[at - 1]) && t[at - 1] != '.');
-      std::size_t after = at + 3;
-      while (after < t.size() && (t[after] == ' ' || t[after] == '\t'))
-        ++after;
-      bool ends = after >= t.size() || (!word(t[at + 3]) && t[after] != '(');
-      if (starts && ends) return true;
+    for (std::string_view name : yara::kExternalNames) {
+      if (!text.ok()) {
+        used.emplace(name);
+        continue;
+      }
+      const std::string& t = *text;
+      for (std::size_t at = t.find(name); at != std::string::npos; at = t.find(name, at + 1)) {
+        std::size_t end = at + name.size();
+        bool starts = at == 0 || (!word(t[at - 1]) && t[at - 1] != '.');
+        std::size_t after = end;
+        while (after < t.size() && (t[after] == ' ' || t[after] == '\t'))
+          ++after;
+        bool ends = end >= t.size() || (!word(t[end]) && (after >= t.size() || t[after] != '('));
+        if (starts && ends) {
+          used.emplace(name);
+          break;
+        }
+      }
     }
   }
-  return false;
+  return used;
 }
 
 Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags) {
@@ -189,9 +199,10 @@ Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags) {
     if (Status s = engine->iocs.LoadAllowlist(p); !s.ok()) return s.error();
   }
   engine->warnings = engine->iocs.warnings();
+  engine->externals_used = ExternalsUsed(engine->rules->files());
   engine->hashes = kSha256 | (engine->iocs.needs_md5() ? kMd5 : 0u) |
                    (engine->iocs.needs_sha1() ? kSha1 : 0u) |
-                   (RulesUseMd5External(engine->rules->files()) ? kMd5 : 0u);
+                   (engine->externals_used.count("md5") ? kMd5 : 0u);
   return engine;
 }
 

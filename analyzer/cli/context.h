@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,11 +61,16 @@ struct Engine {
   // Which digests each file needs: MD5 when an IOC list has MD5s or a rule reads the `md5`
   // external; SHA-1 when an IOC list has SHA-1s. SHA-256 always.
   unsigned hashes = 0;
+  // The externals the rules read. A verdict depends on the content and on these only, so
+  // the verdict cache is keyed by them: content under many paths is scanned once when no
+  // rule looks at the path.
+  std::set<std::string> externals_used;
 };
 
-// True when a rule source reads the `md5` external (the identifier, not the hash module's
-// hash.md5() function), so MD5 must be computed for every file scanned.
-bool RulesUseMd5External(const std::vector<std::string>& rule_files);
+// Which of the Loki/THOR externals the rule sources mention as identifiers (not hash.md5()
+// or text inside a string; mentioning one in a comment only makes the cache key stricter).
+// A file that cannot be read counts as using them all.
+std::set<std::string> ExternalsUsed(const std::vector<std::string>& rule_files);
 
 // Compile errors come back as an Error whose message lists "FILE:LINE: message" lines.
 Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags);

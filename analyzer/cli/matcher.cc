@@ -29,11 +29,15 @@ yara::Externals MakeExternals(const FileFacts& f) {
   return ex;
 }
 
-std::string VerdictKey(const std::string& ruleset_hash, const yara::Externals& ex) {
-  // md5 and filetype follow from the content, which the SHA-256 key already fixes.
-  return ruleset_hash + ":" +
-         Sha256Hex(ex.filename + '\0' + ex.filepath + '\0' + ex.extension + '\0' + ex.owner)
-             .substr(0, 16);
+std::string VerdictKey(const Engine& engine, const yara::Externals& ex) {
+  std::string path_part;
+  for (std::string_view name : {"filename", "filepath", "extension", "owner"}) {
+    if (engine.externals_used.count(std::string(name))) {
+      path_part += std::string(name) + '=' + yara::ExternalValue(ex, name) + '\0';
+    }
+  }
+  if (path_part.empty()) return engine.rules->hash();
+  return engine.rules->hash() + ":" + Sha256Hex(path_part).substr(0, 16);
 }
 
 Result<std::unique_ptr<FileMatcher>> FileMatcher::Create(const Engine& engine) {

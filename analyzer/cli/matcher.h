@@ -3,8 +3,9 @@
 //
 // A FileMatcher owns one yara::Scanner, so each worker thread makes its own; the Engine it
 // reads is shared and read-only. YARA verdicts are cached by content (SHA-256), rule-set
-// version and the path-dependent externals (a rule may test `filename` or `extension`, so
-// the same bytes under another name can match differently); VerdictKey gives that key.
+// version and those path-dependent externals the rules actually read (a rule may test
+// `filename` or `extension`, so the same bytes under another name can match differently);
+// VerdictKey gives that key.
 #pragma once
 
 #include <map>
@@ -28,8 +29,9 @@ struct FileFacts {
 };
 
 yara::Externals MakeExternals(const FileFacts& facts);
-// Rule-set hash plus the path-dependent externals: the verdict cache's second key.
-std::string VerdictKey(const std::string& ruleset_hash, const yara::Externals& externals);
+// Rule-set hash plus the path-dependent externals the rules read: the verdict cache's second
+// key (md5 and filetype follow from the content, which the first key, its SHA-256, fixes).
+std::string VerdictKey(const Engine& engine, const yara::Externals& externals);
 
 class FileMatcher {
  public:

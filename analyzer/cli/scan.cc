@@ -205,8 +205,7 @@ class ScanRun : public host::WalkSink {
         return false;
       }
       facts.digests = Digests{c.md5.value_or(""), c.sha1.value_or(""), c.sha256};
-      auto verdict =
-          store_.GetVerdict(c.sha256, VerdictKey(engine_.rules->hash(), MakeExternals(facts)));
+      auto verdict = store_.GetVerdict(c.sha256, VerdictKey(engine_, MakeExternals(facts)));
       if (!verdict.ok() || !verdict->has_value()) return false;
       findings = matcher.FindingsFromVerdict(**verdict, facts);
     }
@@ -265,7 +264,7 @@ class ScanRun : public host::WalkSink {
     facts.digests = hasher.Finish();
     facts.magic = std::string(DetectFileType(head));
     yara::Externals ex = MakeExternals(facts);
-    std::string key = VerdictKey(engine_.rules->hash(), ex);
+    std::string key = VerdictKey(engine_, ex);
     std::optional<std::string> verdict, fresh;
     if (!for_yara) {
       Count(anomalies_, "yara.skipped_too_large");

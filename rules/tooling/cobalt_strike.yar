@@ -91,7 +91,7 @@ rule HKTL_CobaltStrike_Default_Certificate
   condition:
     filesize < 16KB and
     (
-      md5 == "950098276a495286eb2a2556fbab6d83" or
+      hash.md5(0, filesize) == "950098276a495286eb2a2556fbab6d83" or
       (uint8(0) == 0x30 and
         (hash.sha256(0, filesize) == "87f2085c32b6a2cc709b365f55873e207a9caa10bffecf2fd16d3cf9d94d390c" or
          3 of ($cn, $ou, $o, $st))) or
