@@ -10,9 +10,12 @@ namespace beffroi::cli {
 Result<std::int64_t> Recorder::IncidentFor(std::int64_t host_id, const std::string& host_name,
                                            const correlate::Finding& f) {
   std::string key = correlate::ThreatKey(f);
-  auto observed = ParseDateOrAge(f.observed_at, NowUnixNs());
-  std::string not_before = FormatTimestampNs((observed ? *observed : NowUnixNs()) - window_ns_);
-  auto open = store_.FindOpenIncident(host_id, key, not_before);
+  // Symmetric: evidence older than an incident by more than the window is another incident,
+  // whichever of the two was processed first.
+  std::int64_t observed = ParseDateOrAge(f.observed_at, NowUnixNs()).value_or(NowUnixNs());
+  std::string not_before = FormatTimestampNs(observed - window_ns_);
+  std::string not_after = FormatTimestampNs(observed + window_ns_);
+  auto open = store_.FindOpenIncident(host_id, key, not_before, not_after);
   if (!open.ok()) return open.error();
   if (open->has_value()) return (*open)->id;
 
@@ -60,6 +63,13 @@ Status Recorder::Record(std::int64_t host_id, const std::string& host_name,
         f.techniques = correlate::MergeTechniques(f.techniques, techniques);
       }
     }
+  }
+  for (correlate::Finding& f : findings) {
+    // Evidence times from bundles are untrusted text, and incidents are compared as text:
+    // one canonical RFC 3339 form (or the time of analysis when it is not a date).
+    auto when =
+        f.observed_at.size() >= 10 ? ParseDateOrAge(f.observed_at, NowUnixNs()) : std::nullopt;
+    f.observed_at = FormatTimestampNs(when ? *when : NowUnixNs());
   }
   for (const correlate::Finding& f : findings) {
     ++counts_.findings;

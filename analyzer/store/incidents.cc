@@ -25,7 +25,8 @@ namespace {
 
 constexpr std::string_view kFindOpenIncident = BEFFROI_SELECT_INCIDENT
     "WHERE i.host_id = ?1 AND i.threat_key = ?2 AND i.status NOT IN ('closed', 'false-positive') "
-    "AND i.last_seen >= ?3 ORDER BY i.last_seen DESC, i.id DESC LIMIT 1";
+    "AND i.last_seen >= ?3 AND (?4 = '' OR i.first_seen <= ?4) "
+    "ORDER BY i.last_seen DESC, i.id DESC LIMIT 1";
 
 constexpr std::string_view kGetIncident = BEFFROI_SELECT_INCIDENT "WHERE i.id = ?1";
 
@@ -133,12 +134,13 @@ int SeverityRank(std::string_view severity) {
 
 Result<std::optional<IncidentRow>> Store::FindOpenIncident(std::int64_t host_id,
                                                            std::string_view threat_key,
-                                                           std::string not_before) {
+                                                           std::string not_before,
+                                                           std::string not_after) {
   std::string what = "find open incident " + std::string(threat_key);
   auto stmt = Acquire(kFindOpenIncident);
   if (!stmt) return Context(what, stmt.error());
   Statement& s = **stmt;
-  s.BindInt64(1, host_id).BindText(2, threat_key).BindText(3, not_before);
+  s.BindInt64(1, host_id).BindText(2, threat_key).BindText(3, not_before).BindText(4, not_after);
   auto row = s.Step();
   if (!row) return Context(what, row.error());
   if (!*row) return std::optional<IncidentRow>();

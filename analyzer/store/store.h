@@ -77,10 +77,12 @@ class Store {
   Result<DetectionInsert> InsertDetection(const DetectionRow& row);
 
   // The open incident (status neither closed nor false-positive) for this host and threat
-  // whose last_seen is at or after `not_before`; the most recent if several.
+  // whose span [first_seen, last_seen] reaches into [not_before, not_after] (an empty
+  // `not_after` is no upper bound); the most recent if several.
   Result<std::optional<IncidentRow>> FindOpenIncident(std::int64_t host_id,
                                                       std::string_view threat_key,
-                                                      std::string not_before);
+                                                      std::string not_before,
+                                                      std::string not_after = "");
   Result<std::int64_t> CreateIncident(const IncidentRow& row);
   // A detection joins one incident of its own host; attaching it elsewhere is an error.
   Status AttachDetection(std::int64_t incident_id, std::int64_t detection_id);

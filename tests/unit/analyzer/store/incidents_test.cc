@@ -82,6 +82,13 @@ TEST_F(StoreTest, FindOpenIncidentHonoursWindowAndStatus) {
   auto too_old = store_->FindOpenIncident(host_, "lockbit", At(10, 11));
   ASSERT_TRUE(too_old.ok());
   EXPECT_FALSE(too_old->has_value());
+  // The window reaches both ways: evidence from long before the incident is not part of it.
+  auto too_early = store_->FindOpenIncident(host_, "lockbit", At(1), At(5));
+  ASSERT_TRUE(too_early.ok());
+  EXPECT_FALSE(too_early->has_value());
+  auto overlapping = store_->FindOpenIncident(host_, "lockbit", At(1), At(10));
+  ASSERT_TRUE(overlapping.ok());
+  EXPECT_TRUE(overlapping->has_value());
   auto other_threat = store_->FindOpenIncident(host_, "emotet", At(1));
   ASSERT_TRUE(other_threat.ok());
   EXPECT_FALSE(other_threat->has_value());
