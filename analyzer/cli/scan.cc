@@ -40,10 +40,6 @@ namespace {
 constexpr std::size_t kCommitEveryFiles = 500;
 constexpr auto kCommitEvery = std::chrono::seconds(1);
 
-std::int64_t Ns(const struct timespec& ts) {
-  return TimespecToNs(ts);
-}
-
 struct ScanOptions {
   host::CollectOptions walk;  // scope, budgets and progress, shared with beffroi-host
   std::uint64_t max_yara_bytes = 64ULL << 20;
@@ -182,7 +178,8 @@ class ScanRun : public host::WalkSink {
     FileFacts f;
     f.path = item.path;
     f.owner = host::OwnerName(item.st.st_uid);
-    f.observed_at = FormatTimestampNs(std::max(Ns(item.st.st_mtim), Ns(item.st.st_ctim)));
+    f.observed_at =
+        FormatTimestampNs(std::max(TimespecToNs(item.st.st_mtim), TimespecToNs(item.st.st_ctim)));
     return f;
   }
 
@@ -198,8 +195,8 @@ class ScanRun : public host::WalkSink {
                                         static_cast<std::int64_t>(item.st.st_ino));
       if (!cached.ok() || !cached->has_value()) return false;
       const store::ScanCacheRow& c = **cached;
-      if (c.size != item.st.st_size || c.mtime_ns != Ns(item.st.st_mtim) ||
-          c.ctime_ns != Ns(item.st.st_ctim) || c.ruleset_hash != engine_.rules->hash() ||
+      if (c.size != item.st.st_size || c.mtime_ns != TimespecToNs(item.st.st_mtim) ||
+          c.ctime_ns != TimespecToNs(item.st.st_ctim) || c.ruleset_hash != engine_.rules->hash() ||
           ((hashes_ & kMd5) && c.md5.value_or("").empty()) ||
           ((hashes_ & kSha1) && c.sha1.value_or("").empty())) {
         return false;
@@ -331,8 +328,8 @@ class ScanRun : public host::WalkSink {
       c.device = static_cast<std::int64_t>(item.st.st_dev);
       c.inode = static_cast<std::int64_t>(item.st.st_ino);
       c.size = item.st.st_size;
-      c.mtime_ns = Ns(item.st.st_mtim);
-      c.ctime_ns = Ns(item.st.st_ctim);
+      c.mtime_ns = TimespecToNs(item.st.st_mtim);
+      c.ctime_ns = TimespecToNs(item.st.st_ctim);
       c.ruleset_hash = engine_.rules->hash();
       c.sha256 = facts.digests.sha256;
       if (!facts.digests.md5.empty()) c.md5 = facts.digests.md5;

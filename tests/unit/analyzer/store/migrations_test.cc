@@ -10,16 +10,10 @@
 namespace beffroi::store {
 namespace {
 
+using testing::QueryInt;
 using testing::ReadBytes;
 using testing::TempDb;
 using testing::WriteBytes;
-
-std::int64_t QueryInt(Database& db, std::string_view sql) {
-  auto stmt = db.Prepare(sql);
-  if (!stmt.ok()) return -1;
-  auto row = stmt->Step();
-  return row.ok() && *row ? stmt->ColumnInt64(0) : -1;
-}
 
 std::set<std::string> SchemaObjects(Database& db) {
   std::set<std::string> names;

@@ -14,18 +14,10 @@
 namespace beffroi::store {
 namespace {
 
+using testing::QueryInt;
 using testing::ReadBytes;
 using testing::TempDb;
 using testing::WriteBytes;
-
-std::int64_t QueryInt(Database& db, std::string_view sql) {
-  auto stmt = db.Prepare(sql);
-  EXPECT_TRUE(stmt.ok()) << (stmt.ok() ? "" : stmt.error().message);
-  if (!stmt.ok()) return -1;
-  auto row = stmt->Step();
-  EXPECT_TRUE(row.ok() && *row) << (row.ok() ? "no row" : row.error().message);
-  return row.ok() && *row ? stmt->ColumnInt64(0) : -1;
-}
 
 std::string QueryText(Database& db, std::string_view sql) {
   auto stmt = db.Prepare(sql);

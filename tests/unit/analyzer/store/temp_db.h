@@ -10,6 +10,9 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
+
+#include "analyzer/store/sqlite.h"
 
 namespace beffroi::store::testing {
 
@@ -57,6 +60,16 @@ inline std::string ReadBytes(const std::string& path) {
 
 inline void WriteBytes(const std::string& path, const std::string& data) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
+}
+
+// The single integer a query returns; a failed query or a missing row fails the test.
+inline std::int64_t QueryInt(Database& db, std::string_view sql) {
+  auto stmt = db.Prepare(sql);
+  EXPECT_TRUE(stmt.ok()) << (stmt.ok() ? "" : stmt.error().message);
+  if (!stmt.ok()) return -1;
+  auto row = stmt->Step();
+  EXPECT_TRUE(row.ok() && *row) << (row.ok() ? "no row" : row.error().message);
+  return row.ok() && *row ? stmt->ColumnInt64(0) : -1;
 }
 
 }  // namespace beffroi::store::testing
