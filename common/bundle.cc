@@ -390,6 +390,59 @@ std::uint64_t BundleWriter::sample_bytes_stored() const {
   return sample_bytes_;
 }
 
+Result<UniqueFd> BundleWriter::CreateExtraFile(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string rel = std::string(kExtraDir) + "/" + name;
+  if (name.find('/') != std::string::npos || !IsSafeBundlePath(rel)) {
+    return MakeError(ErrorCode::kInvalidArgument, "bad bundle file name: " + name);
+  }
+  if (!extra_fd_.valid()) {
+    const std::string sub(kExtraDir);
+    if (::mkdirat(dir_fd_.get(), sub.c_str(), 0755) != 0 && errno != EEXIST) {
+      return MakeError(ErrorCode::kIo, "create " + dir_ + "/" + sub + ": " + std::strerror(errno));
+    }
+    UniqueFd fd(
+        ::openat(dir_fd_.get(), sub.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid())
+      return MakeError(ErrorCode::kIo, "open " + dir_ + "/" + sub + ": " + std::strerror(errno));
+    extra_fd_ = std::move(fd);
+  }
+  UniqueFd fd(::openat(extra_fd_.get(), name.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd.valid())
+    return MakeError(ErrorCode::kIo, "create " + dir_ + "/" + rel + ": " + std::strerror(errno));
+  return fd;
+}
+
+Status BundleWriter::AddExtraFile(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string full = dir_ + "/" + std::string(kExtraDir) + "/" + name;
+  if (!extra_fd_.valid()) return MakeError(ErrorCode::kInternal, full + ": never created");
+  UniqueFd fd(::openat(extra_fd_.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.valid()) return MakeError(ErrorCode::kIo, "open " + full + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return MakeError(ErrorCode::kIo, full + ": not a regular file");
+  if (auto s = Fsync(fd.get(), full); !s.ok()) return s.error();
+  auto digests = HashFd(fd.get(), full, kSha256);
+  if (!digests.ok()) return digests.error();
+  ::fchmod(fd.get(), 0444);
+  extra_files_.push_back({std::string(kExtraDir) + "/" + name,
+                          static_cast<std::uint64_t>(st.st_size), digests->sha256});
+  return OkStatus();
+}
+
+Status BundleWriter::ChownTo(unsigned uid, unsigned gid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto u = static_cast<uid_t>(uid);
+  const auto g = static_cast<gid_t>(gid);
+  if (::fchown(dir_fd_.get(), u, g) != 0 || ::fchown(samples_fd_.get(), u, g) != 0)
+    return MakeError(ErrorCode::kIo, "chown " + dir_ + ": " + std::strerror(errno));
+  if (::fchownat(dir_fd_.get(), std::string(kEventsName).c_str(), u, g, AT_SYMLINK_NOFOLLOW) != 0)
+    return MakeError(ErrorCode::kIo, "chown " + dir_ + "/events.ndjson: " + std::strerror(errno));
+  return OkStatus();
+}
+
 Result<std::string> BundleWriter::Finish(BundleInfo info, nlohmann::json stats) {
   if (auto s = events_->Close(); !s.ok()) return s.error();
   Manifest m;
@@ -401,11 +454,21 @@ Result<std::string> BundleWriter::Finish(BundleInfo info, nlohmann::json stats) 
     for (const auto& [sha, size] : samples_) {
       m.files.push_back({std::string(kSamplesDir) + "/" + sha, size, sha});
     }
+    for (const auto& extra : extra_files_)
+      m.files.push_back(extra);
+    if (extra_fd_.valid()) {
+      if (auto s = Fsync(extra_fd_.get(), dir_ + "/" + std::string(kExtraDir)); !s.ok())
+        return s.error();
+    }
   }
   std::string text =
       ManifestToJson(m).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');
-  // Samples and the event stream are durable before the manifest that vouches for them.
+  // Samples and the event stream are durable before the manifest that vouches for them. Writers
+  // that store many small samples (stream payloads) skip the per-file fsync: one syncfs here
+  // covers their data.
+  if (::syncfs(dir_fd_.get()) != 0)
+    return MakeError(ErrorCode::kIo, "sync " + dir_ + ": " + std::strerror(errno));
   if (auto s = Fsync(samples_fd_.get(), dir_ + "/samples"); !s.ok()) return s.error();
   std::string tmp = std::string(kManifestName) + ".tmp";
   std::string manifest_path = dir_ + "/" + std::string(kManifestName);

@@ -28,6 +28,7 @@ namespace beffroi {
 inline constexpr std::string_view kManifestName = "manifest.json";
 inline constexpr std::string_view kEventsName = "events.ndjson";
 inline constexpr std::string_view kSamplesDir = "samples";
+inline constexpr std::string_view kExtraDir = "captures";
 inline constexpr std::string_view kBundleSchema = "beffroi-bundle/1";
 // A manifest larger than this is refused unread (a million samples fit in ~150 MiB).
 inline constexpr std::size_t kMaxManifestBytes = 256 * 1024 * 1024;
@@ -115,6 +116,16 @@ class BundleWriter {
   std::uint64_t samples_stored() const;
   std::uint64_t sample_bytes_stored() const;
 
+  // An extra evidence file (a raw capture file, say) at kExtraDir/<name>, created exclusively
+  // and read-only for others. Write it, close it, then AddExtraFile(name) hashes it for the
+  // manifest. `name` is a plain file name (no '/').
+  Result<UniqueFd> CreateExtraFile(const std::string& name);
+  Status AddExtraFile(const std::string& name);
+
+  // Hands the bundle to another account (a live capture that drops root after opening the
+  // interface keeps writing into it).
+  Status ChownTo(unsigned uid, unsigned gid);
+
   // Closes the event stream and writes manifest.json; returns the manifest's SHA-256.
   Result<std::string> Finish(BundleInfo info, nlohmann::json stats);
 
@@ -132,6 +143,8 @@ class BundleWriter {
   std::unique_ptr<NdjsonWriter> events_;
   mutable std::mutex mu_;
   std::map<std::string, std::uint64_t> samples_;  // sha256 -> size
+  UniqueFd extra_fd_;                             // kExtraDir, created on first use
+  std::vector<ManifestEntry> extra_files_;
   std::uint64_t sample_bytes_ = 0;
   std::uint64_t partial_counter_ = 0;
 };

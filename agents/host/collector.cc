@@ -20,6 +20,7 @@
 #include "common/bundle.h"
 #include "common/file_type.h"
 #include "common/fs.h"
+#include "common/identity.h"
 #include "common/progress.h"
 #include "common/text.h"
 
@@ -29,26 +30,6 @@ namespace {
 
 constexpr std::size_t kQueueCapacity = 4096;
 constexpr unsigned kMaxDefaultThreads = 8;
-
-std::string HostName() {
-  char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
-  return ToValidUtf8(buf);
-}
-
-std::string MachineId(const std::string& root) {
-  auto text = ReadFileBounded(root + "/etc/machine-id", 4096);
-  if (!text.ok()) return {};
-  std::string id = *text;
-  while (!id.empty() && (id.back() == '\n' || id.back() == ' '))
-    id.pop_back();
-  return IsHex(id, 32) ? id : std::string();
-}
-
-std::string CurrentUser(uid_t uid) {
-  std::string name = OwnerName(uid);
-  return name.empty() ? std::to_string(uid) : name;
-}
 
 // Stamps every event with who collected it, so events keep their origin outside the bundle.
 class Stamper {
@@ -420,13 +401,13 @@ Result<CollectSummary> Collect(const CollectOptions& options) {
   info.bundle_id = RandomUuid();
   info.agent_name = "beffroi-host";
   info.agent_version = BEFFROI_VERSION;
-  info.host_name = HostName();
-  info.host_id = MachineId(options.facts.root);
+  info.host_name = LocalHostName();
+  info.host_id = LocalMachineId(options.facts.root);
   info.agent_id =
       Sha256Hex("beffroi-host:" + (info.host_id.empty() ? info.host_name : info.host_id))
           .substr(0, 32);
   info.os_uid = ::getuid();
-  info.os_user = CurrentUser(::getuid());
+  info.os_user = AccountName(::getuid());
   info.examiner = options.examiner.empty() ? info.os_user : options.examiner;
   info.case_id = options.case_id;
   info.command_line = options.command_line;

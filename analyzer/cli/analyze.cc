@@ -11,6 +11,7 @@
 #include "analyzer/cli/commands.h"
 #include "analyzer/cli/context.h"
 #include "analyzer/cli/matcher.h"
+#include "analyzer/cli/net_ingest.h"
 #include "analyzer/cli/parse.h"
 #include "analyzer/cli/recorder.h"
 #include "common/bundle.h"
@@ -37,7 +38,8 @@ struct BundleOutcome {
   std::string status;  // "ingested", "duplicate", "refused", "error"
   std::string message;
   std::int64_t bundle_id = 0;
-  std::uint64_t events = 0, files = 0, samples_scanned = 0, bad_lines = 0, bad_samples = 0;
+  std::uint64_t events = 0, files = 0, network = 0, samples_scanned = 0, bad_lines = 0,
+                bad_samples = 0;
   RecordCounts counts;
 };
 
@@ -141,7 +143,10 @@ class BundleIngest {
     auto reader = NdjsonReader::Open(dir + "/" + std::string(kEventsName));
     if (!reader.ok()) return reader.error();
     std::vector<store::FileObservationRow> batch;
-    std::map<std::string, std::vector<FileFacts>> samples;  // sample path -> files it came from
+    // sample path -> what it is a copy of (files, stream directions, HTTP bodies)
+    std::map<std::string, std::vector<SampleRef>> samples;
+    NetIngest net(engine_, store_, *bundle_id);
+    const HostRef bundle_host{*host_id, m.info.host_name};
     for (;;) {
       auto ev = (*reader)->Next();
       if (!ev.ok()) {
@@ -153,7 +158,29 @@ class BundleIngest {
       if (!ev->has_value()) break;
       const Event& e = **ev;
       ++out.events;
-      if (e.dataset() != "beffroi.file" || e.GetString("file.type") != "file") continue;
+      const std::string dataset = e.dataset();
+      if (dataset == "beffroi.host") {
+        for (const auto& ip : e.Find("host.ip") != nullptr && e.Find("host.ip")->is_array()
+                                  ? *e.Find("host.ip")
+                                  : nlohmann::json::array()) {
+          if (!ip.is_string()) continue;
+          if (auto s = store_.AddHostAddress(*host_id, ip.get<std::string>(), m.info.ended);
+              !s.ok()) {
+            return s;
+          }
+        }
+        continue;
+      }
+      if (IsNetworkDataset(dataset)) {
+        ++out.network;
+        HostRef host = bundle_host;
+        auto findings = net.OnEvent(e, host, samples);
+        if (!findings.ok()) return findings.error();
+        if (auto s = recorder.Record(host.id, host.name, *findings, "bundle", *bundle_id); !s.ok())
+          return s;
+        continue;
+      }
+      if (dataset != "beffroi.file" || e.GetString("file.type") != "file") continue;
       ++out.files;
       FileFacts facts = FactsFromEvent(e);
       store::FileObservationRow obs;
@@ -177,7 +204,7 @@ class BundleIngest {
       std::string sample = e.GetString("beffroi.sample.path");
       if (!sample.empty()) {
         // Its IOC hits are recorded with its YARA findings, so one file tells one story.
-        samples[sample].push_back(std::move(facts));
+        samples[sample].push_back(SampleRef{std::move(facts), bundle_host});
       } else if (auto s = recorder.Record(*host_id, m.info.host_name, matcher_.MatchIocs(facts),
                                           "bundle", *bundle_id);
                  !s.ok()) {
@@ -185,13 +212,13 @@ class BundleIngest {
       }
     }
     if (auto s = store_.InsertFileObservations(batch); !s.ok()) return s;
-    return ScanSamples(dir, samples, *host_id, m.info.host_name, *bundle_id, recorder, out);
+    if (auto s = net.Flush(); !s.ok()) return s;
+    return ScanSamples(dir, samples, *bundle_id, recorder, out);
   }
 
   Status ScanSamples(const std::string& dir,
-                     const std::map<std::string, std::vector<FileFacts>>& samples,
-                     std::int64_t host_id, const std::string& host_name, std::int64_t bundle_id,
-                     Recorder& recorder, BundleOutcome& out) {
+                     const std::map<std::string, std::vector<SampleRef>>& samples,
+                     std::int64_t bundle_id, Recorder& recorder, BundleOutcome& out) {
     for (const auto& [rel, files] : samples) {
       std::string bad = CheckSample(rel, files);
       std::optional<std::string> bytes;
@@ -224,7 +251,8 @@ class BundleIngest {
             DetectFileType({reinterpret_cast<const std::uint8_t*>(bytes->data()), head}));
       }
       std::size_t scanned_here = 0;
-      for (FileFacts facts : files) {
+      for (const SampleRef& ref : files) {
+        FileFacts facts = ref.facts;
         std::vector<correlate::Finding> findings;
         if (bytes && scanned_here < kMaxExternalsPerSample) {
           facts.digests.md5 = md5;  // from the bytes, whatever the event said
@@ -256,7 +284,12 @@ class BundleIngest {
         }
         auto iocs = matcher_.MatchIocs(facts);
         findings.insert(findings.end(), iocs.begin(), iocs.end());
-        if (auto s = recorder.Record(host_id, host_name, findings, "bundle", bundle_id); !s.ok()) {
+        if (!ref.connection.empty()) {
+          for (auto& f : findings)
+            f.reasons["connection"] = ref.connection;
+        }
+        if (auto s = recorder.Record(ref.host.id, ref.host.name, findings, "bundle", bundle_id);
+            !s.ok()) {
           return s;
         }
       }
@@ -266,15 +299,15 @@ class BundleIngest {
 
   // Why a sample cannot be trusted for YARA, or "" when it can: it must be a sample of this
   // bundle named by a SHA-256 that every file event pointing at it agrees with.
-  static std::string CheckSample(const std::string& rel, const std::vector<FileFacts>& files) {
+  static std::string CheckSample(const std::string& rel, const std::vector<SampleRef>& files) {
     std::string prefix = std::string(kSamplesDir) + "/";
     if (!IsSafeBundlePath(rel) || rel.rfind(prefix, 0) != 0 ||
         !IsHex(rel.substr(prefix.size()), 64)) {
       return "not a sample path of this bundle";
     }
-    for (const FileFacts& f : files) {
-      if (f.digests.sha256 != rel.substr(prefix.size())) {
-        return "a file event's sha256 is not the sample's";
+    for (const SampleRef& f : files) {
+      if (f.facts.digests.sha256 != rel.substr(prefix.size())) {
+        return "an event's sha256 is not the sample's";
       }
     }
     return {};
@@ -289,27 +322,8 @@ class BundleIngest {
 
 }  // namespace
 
-int RunAnalyze(const Args& args, const Args& argv_all) {
-  EngineFlags flags;
-  std::vector<std::string> bundles;
-  bool json = false;
-  double window_hours = 72;
-  po::options_description desc("beffroi analyze BUNDLE... [options]");
-  desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json),
-                                                 "print the outcome as JSON")(
-      "window", po::value(&window_hours)->default_value(window_hours),
-      "hours within which findings of one threat on one host form one incident");
-  AddDbFlag(desc, flags);
-  AddEngineFlags(desc, flags);
-  po::variables_map vm;
-  if (auto code = ParseCommand(args, desc, "bundle", -1, &bundles, "analyze", vm)) return *code;
-  if (vm.count("help")) {
-    std::cout << desc << "\nExample:\n  beffroi analyze /media/usb/fs01-2021-06-21 --db city.db\n";
-    return kExitOk;
-  }
-  if (bundles.empty()) return Fail("analyze", "give at least one BUNDLE directory", kExitUsage);
-  if (auto s = ValidateEngineFlags(flags, window_hours); !s.ok())
-    return Fail("analyze", s.error().message, kExitUsage);
+int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bundles,
+                   double window_hours, bool json, const Args& argv_all) {
   auto engine = LoadEngine(flags);
   if (!engine.ok()) return Fail("analyze", engine.error().message, EngineErrorExit(engine.error()));
   for (const std::string& w : (*engine)->warnings)
@@ -334,6 +348,7 @@ int RunAnalyze(const Args& args, const Args& argv_all) {
                         {"bundle_id", o.bundle_id},
                         {"events", o.events},
                         {"files", o.files},
+                        {"network_events", o.network},
                         {"samples_scanned", o.samples_scanned},
                         {"bad_lines", o.bad_lines},
                         {"bad_samples", o.bad_samples},
@@ -374,6 +389,30 @@ int RunAnalyze(const Args& args, const Args& argv_all) {
   if (json) std::cout << Dump(results, 2) << "\n";
   if (exit_code == kExitOk && findings > 0) exit_code = kExitDetections;
   return exit_code;
+}
+
+int RunAnalyze(const Args& args, const Args& argv_all) {
+  EngineFlags flags;
+  std::vector<std::string> bundles;
+  bool json = false;
+  double window_hours = 72;
+  po::options_description desc("beffroi analyze BUNDLE... [options]");
+  desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json),
+                                                 "print the outcome as JSON")(
+      "window", po::value(&window_hours)->default_value(window_hours),
+      "hours within which findings of one threat on one host form one incident");
+  AddDbFlag(desc, flags);
+  AddEngineFlags(desc, flags);
+  po::variables_map vm;
+  if (auto code = ParseCommand(args, desc, "bundle", -1, &bundles, "analyze", vm)) return *code;
+  if (vm.count("help")) {
+    std::cout << desc << "\nExample:\n  beffroi analyze /media/usb/fs01-2021-06-21 --db city.db\n";
+    return kExitOk;
+  }
+  if (bundles.empty()) return Fail("analyze", "give at least one BUNDLE directory", kExitUsage);
+  if (auto s = ValidateEngineFlags(flags, window_hours); !s.ok())
+    return Fail("analyze", s.error().message, kExitUsage);
+  return AnalyzeBundles(flags, bundles, window_hours, json, argv_all);
 }
 
 }  // namespace beffroi::cli

@@ -8,9 +8,14 @@
 namespace beffroi::cli {
 
 using Args = std::vector<std::string>;
+struct EngineFlags;
 
 int RunScan(const Args& args, const Args& argv_all);
 int RunAnalyze(const Args& args, const Args& argv_all);
+int RunPcap(const Args& args, const Args& argv_all);
+// The body of `analyze` once its options are checked (also used by `pcap`).
+int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bundles,
+                   double window_hours, bool json, const Args& argv_all);
 int RunIncidents(const Args& args);
 int RunRules(const Args& args);
 

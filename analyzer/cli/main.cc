@@ -15,7 +15,8 @@ constexpr const char* kHelp =
 
 Usage:
   beffroi scan PATH... [options]        scan files with YARA rules and IOC lists into ./beffroi.db
-  beffroi analyze BUNDLE... [options]   verify and analyze bundles from beffroi-host
+  beffroi analyze BUNDLE... [options]   verify and analyze bundles from beffroi-host/-net
+  beffroi pcap FILE... [options]        read captures and analyze them in one go
   beffroi incidents list [options]      incidents found so far
   beffroi incidents show N [options]    one incident: detections, reasons, audit log
   beffroi rules check [PATH...]         compile and lint YARA rules
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "scan") return RunScan(rest, all);
     if (cmd == "analyze") return RunAnalyze(rest, all);
+    if (cmd == "pcap") return RunPcap(rest, all);
     if (cmd == "incidents") return RunIncidents(rest);
     if (cmd == "rules") return RunRules(rest);
   } catch (const std::exception& e) {

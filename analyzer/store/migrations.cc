@@ -163,8 +163,41 @@ BEGIN
 END;
 )sql";
 
+// Network evidence: the addresses each host was seen with (to put network detections on the
+// host they concern), and one row per DNS/HTTP/TLS record or flow, for search and retro-hunts.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE host_addresses (
+  ip TEXT NOT NULL,
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  PRIMARY KEY (ip, host_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE net_observations (
+  id INTEGER PRIMARY KEY,
+  host_id INTEGER NOT NULL REFERENCES hosts(id),  -- the city host concerned (by address)
+  bundle_id INTEGER REFERENCES bundles(id),
+  kind TEXT NOT NULL,                             -- dns, http, tls, flow
+  observed_at TEXT NOT NULL,
+  transport TEXT,
+  src_ip TEXT, src_port INTEGER, dst_ip TEXT, dst_port INTEGER,
+  domain TEXT,      -- DNS question, HTTP host or TLS SNI
+  url TEXT,
+  ja3 TEXT, ja4 TEXT,
+  user_agent TEXT,
+  sha256 TEXT,      -- HTTP body or stream sample
+  detail TEXT       -- JSON: DNS answers, HTTP status, certificate, byte counts
+) STRICT;
+CREATE INDEX net_observations_domain ON net_observations(domain);
+CREATE INDEX net_observations_dst_ip ON net_observations(dst_ip);
+CREATE INDEX net_observations_src_ip ON net_observations(src_ip);
+CREATE INDEX net_observations_host ON net_observations(host_id, observed_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
+    {2, "network evidence", kSchemaV2},
 };
 
 Result<std::int64_t> ReadInt(Database& db, std::string_view sql) {

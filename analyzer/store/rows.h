@@ -90,6 +90,16 @@ struct FileObservationRow {
   std::string observed_at{};
 };
 
+struct NetObservationRow {
+  std::int64_t host_id = 0;
+  std::optional<std::int64_t> bundle_id{};
+  std::string kind{};
+  std::string observed_at{};
+  std::optional<std::string> transport{}, src_ip{}, dst_ip{};
+  std::optional<std::int64_t> src_port{}, dst_port{};
+  std::optional<std::string> domain{}, url{}, ja3{}, ja4{}, user_agent{}, sha256{}, detail{};
+};
+
 // Keyed by (host_id, device, inode); dev_t and ino_t values are stored bit-for-bit as int64.
 struct ScanCacheRow {
   std::int64_t host_id = 0;

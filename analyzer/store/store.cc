@@ -25,6 +25,22 @@ RETURNING id)sql";
 constexpr std::string_view kFindHost =
     "SELECT id, name, host_uid, first_seen, last_seen FROM hosts WHERE name = ?1";
 
+constexpr std::string_view kAddHostAddress = R"sql(
+INSERT INTO host_addresses (ip, host_id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
+ON CONFLICT (ip, host_id) DO UPDATE SET
+  first_seen = min(first_seen, excluded.first_seen),
+  last_seen = max(last_seen, excluded.last_seen))sql";
+
+constexpr std::string_view kFindHostByAddress = R"sql(
+SELECT h.id, h.name, h.host_uid, h.first_seen, h.last_seen
+FROM host_addresses a JOIN hosts h ON h.id = a.host_id
+WHERE a.ip = ?1 ORDER BY a.last_seen DESC LIMIT 1)sql";
+
+constexpr std::string_view kInsertNetObservation = R"sql(
+INSERT INTO net_observations (host_id, bundle_id, kind, observed_at, transport, src_ip, src_port,
+                              dst_ip, dst_port, domain, url, ja3, ja4, user_agent, sha256, detail)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16))sql";
+
 constexpr std::string_view kFindBundle = "SELECT id FROM bundles WHERE manifest_sha256 = ?1";
 
 constexpr std::string_view kInsertBundle = R"sql(
@@ -235,6 +251,62 @@ Result<std::optional<ScanRow>> Store::GetScan(std::int64_t scan_id) {
   r.files_scanned = s.ColumnInt64(8);
   r.detections = s.ColumnInt64(9);
   return std::optional<ScanRow>(std::move(r));
+}
+
+Status Store::AddHostAddress(std::int64_t host_id, std::string_view ip, std::string_view seen_at) {
+  const std::string what = "record address " + std::string(ip);
+  auto stmt = Acquire(kAddHostAddress);
+  if (!stmt) return Context(what, stmt.error());
+  (*stmt)->BindText(1, ip).BindInt64(2, host_id).BindText(3, seen_at);
+  if (Status st = (*stmt)->Run(); !st.ok()) return Context(what, st.error());
+  return OkStatus();
+}
+
+Result<std::optional<HostRow>> Store::FindHostByAddress(std::string_view ip) {
+  const std::string what = "find host by address " + std::string(ip);
+  auto stmt = Acquire(kFindHostByAddress);
+  if (!stmt) return Context(what, stmt.error());
+  (*stmt)->BindText(1, ip);
+  auto row = (*stmt)->Step();
+  if (!row) return Context(what, row.error());
+  if (!*row) return std::optional<HostRow>();
+  Statement& st = **stmt;
+  return std::optional<HostRow>(HostRow{st.ColumnInt64(0), st.ColumnText(1),
+                                        st.ColumnOptionalText(2), st.ColumnText(3),
+                                        st.ColumnText(4)});
+}
+
+Status Store::InsertNetObservations(const std::vector<NetObservationRow>& rows) {
+  if (rows.empty()) return OkStatus();
+  auto tx = Transaction::Begin(*db_);
+  if (!tx) return Context("insert network observations", tx.error());
+  {
+    auto stmt = Acquire(kInsertNetObservation);
+    if (!stmt) return Context("insert network observations", stmt.error());
+    Statement& s = **stmt;
+    for (const NetObservationRow& r : rows) {
+      s.Reset();
+      s.BindInt64(1, r.host_id)
+          .BindOptionalInt64(2, r.bundle_id)
+          .BindTextNoCopy(3, r.kind)
+          .BindTextNoCopy(4, r.observed_at)
+          .BindOptionalTextNoCopy(5, r.transport)
+          .BindOptionalTextNoCopy(6, r.src_ip)
+          .BindOptionalInt64(7, r.src_port)
+          .BindOptionalTextNoCopy(8, r.dst_ip)
+          .BindOptionalInt64(9, r.dst_port)
+          .BindOptionalTextNoCopy(10, r.domain)
+          .BindOptionalTextNoCopy(11, r.url)
+          .BindOptionalTextNoCopy(12, r.ja3)
+          .BindOptionalTextNoCopy(13, r.ja4)
+          .BindOptionalTextNoCopy(14, r.user_agent)
+          .BindOptionalTextNoCopy(15, r.sha256)
+          .BindOptionalTextNoCopy(16, r.detail);
+      if (Status st = s.Run(); !st.ok()) return Context("insert network observation", st.error());
+    }
+  }
+  if (Status s = tx->Commit(); !s.ok()) return Context("insert network observations", s.error());
+  return OkStatus();
 }
 
 Status Store::InsertFileObservations(const std::vector<FileObservationRow>& rows) {

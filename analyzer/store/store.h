@@ -45,6 +45,11 @@ class Store {
   Result<std::int64_t> UpsertHost(std::string_view name, std::string_view host_uid,
                                   std::string_view seen_at);
   Result<std::optional<HostRow>> FindHost(std::string_view name);
+  // Records that `host_id` had address `ip` at `seen_at`.
+  Status AddHostAddress(std::int64_t host_id, std::string_view ip, std::string_view seen_at);
+  // The host most recently seen with `ip`, if any.
+  Result<std::optional<HostRow>> FindHostByAddress(std::string_view ip);
+  Status InsertNetObservations(const std::vector<NetObservationRow>& rows);
 
   // Bundles: the manifest SHA-256 identifies a bundle; inserting one twice is an error whose
   // message says so (look it up first to make ingest idempotent).

@@ -41,7 +41,7 @@ RunResult RunBinary(const std::vector<std::string>& argv, std::optional<uid_t> a
     for (const auto& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    ::execv(args[0], args.data());
+    ::execvp(args[0], args.data());  // PATH lookup for peer tools (tshark, yara)
     _exit(127);
   }
   RunResult r;

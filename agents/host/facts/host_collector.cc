@@ -1,8 +1,13 @@
 // The "host" collector: one beffroi.host state event naming the machine, its OS and kernel,
 // how long it has been up and when it booted.
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/utsname.h>
 
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "agents/host/facts/collector.h"
@@ -90,6 +95,35 @@ void SetUptime(CollectorContext& ctx, Event& e) {
   }
 }
 
+// host.ip: the addresses of the running system's interfaces (loopback left out), so that the
+// analyzer can put network detections on this host. Like the kernel facts, they describe the
+// running system even when `root` is a mounted image.
+void SetAddresses(Event& e) {
+  struct ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return;
+  std::set<std::string> addresses;
+  for (struct ifaddrs* it = list; it != nullptr && addresses.size() < kMaxHostAddresses;
+       it = it->ifa_next) {
+    if (it->ifa_addr == nullptr || (it->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (it->ifa_addr->sa_family == AF_INET) {
+      const auto* sin = reinterpret_cast<const sockaddr_in*>(it->ifa_addr);
+      if (::inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text) != nullptr)
+        addresses.insert(text);
+    } else if (it->ifa_addr->sa_family == AF_INET6) {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(it->ifa_addr);
+      if (::inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof text) != nullptr)
+        addresses.insert(text);
+    }
+  }
+  ::freeifaddrs(list);
+  if (addresses.empty()) return;
+  nlohmann::json ips = nlohmann::json::array();
+  for (const auto& a : addresses)
+    ips.push_back(a);
+  e.SetJson("host.ip", std::move(ips));
+}
+
 }  // namespace
 
 void CollectHost(CollectorContext& ctx) {
@@ -104,6 +138,7 @@ void CollectHost(CollectorContext& ctx) {
   SetOsRelease(ctx, e);
   SetMachineId(ctx, e);
   SetUptime(ctx, e);
+  SetAddresses(e);
   ctx.Emit(std::move(e));
 }
 

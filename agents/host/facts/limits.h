@@ -46,4 +46,7 @@ inline constexpr std::size_t kMaxDirectoryEntries = 1000000;
 // systemd joins backslash-continued lines; no legitimate unit needs more than a few dozen.
 inline constexpr std::size_t kMaxContinuationLines = 1024;
 
+// Interface addresses reported in host.ip (a router may have hundreds; a few dozen identify it).
+inline constexpr std::size_t kMaxHostAddresses = 64;
+
 }  // namespace beffroi::host::facts

@@ -21,10 +21,9 @@ IpAddress IpAddress::V6(const std::uint8_t* bytes16) {
 }
 
 IpAddress IpAddress::V4(std::uint32_t host_order) {
-  const std::uint8_t b[4] = {static_cast<std::uint8_t>(host_order >> 24),
-                             static_cast<std::uint8_t>(host_order >> 16),
-                             static_cast<std::uint8_t>(host_order >> 8),
-                             static_cast<std::uint8_t>(host_order)};
+  const std::uint8_t b[4] = {
+      static_cast<std::uint8_t>(host_order >> 24), static_cast<std::uint8_t>(host_order >> 16),
+      static_cast<std::uint8_t>(host_order >> 8), static_cast<std::uint8_t>(host_order)};
   return V4(b);
 }
 
@@ -72,10 +71,9 @@ bool IpAddress::IsPrivate() const {
            (b[0] == 100 && (b[1] & 0xC0) == 64);  // RFC 6598 carrier-grade NAT
   }
   if (is_v6()) {
-    static constexpr std::uint8_t kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0,
-                                                   0, 0, 0, 0, 0, 0, 0, 1};
+    static constexpr std::uint8_t kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     if (std::memcmp(b.data(), kLoopback, 16) == 0) return true;
-    if ((b[0] & 0xFE) == 0xFC) return true;                 // fc00::/7 unique local
+    if ((b[0] & 0xFE) == 0xFC) return true;                  // fc00::/7 unique local
     if (b[0] == 0xFE && (b[1] & 0xC0) == 0x80) return true;  // fe80::/10 link-local
   }
   return false;
@@ -99,8 +97,10 @@ std::size_t FiveTupleHash::operator()(const FiveTuple& t) const noexcept {
     h ^= byte;
     h *= 1099511628211ull;
   };
-  for (std::uint8_t byte : t.src.bytes()) mix(byte);
-  for (std::uint8_t byte : t.dst.bytes()) mix(byte);
+  for (std::uint8_t byte : t.src.bytes())
+    mix(byte);
+  for (std::uint8_t byte : t.dst.bytes())
+    mix(byte);
   mix(static_cast<std::uint8_t>(t.src.family()));
   mix(static_cast<std::uint8_t>(t.src_port >> 8));
   mix(static_cast<std::uint8_t>(t.src_port));

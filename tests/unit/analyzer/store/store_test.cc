@@ -13,6 +13,7 @@ namespace beffroi::store {
 namespace {
 
 using testing::At;
+using testing::QueryInt;
 using testing::StoreTest;
 
 BundleRow Bundle(std::int64_t host_id, std::string manifest_sha256) {
@@ -273,6 +274,45 @@ TEST_F(StoreTest, WritesJoinTheCallersTransaction) {
   }
   EXPECT_EQ(Count("bundles"), 1);
   EXPECT_EQ(Count("audit_log"), 1);
+}
+
+TEST_F(StoreTest, HostAddressesFindTheMostRecentHost) {
+  auto other = store_->UpsertHost("pc-042", "", At(1));
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(store_->AddHostAddress(host_, "10.0.0.5", At(1)).ok());
+  ASSERT_TRUE(store_->AddHostAddress(host_, "10.0.0.5", At(2)).ok());  // seen again: one row
+  auto found = store_->FindHostByAddress("10.0.0.5");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->name, "fs01");
+  // DHCP gave the address to another machine later: that one is the host now.
+  ASSERT_TRUE(store_->AddHostAddress(*other, "10.0.0.5", At(3)).ok());
+  found = store_->FindHostByAddress("10.0.0.5");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->name, "pc-042");
+  auto none = store_->FindHostByAddress("10.0.0.6");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(StoreTest, NetObservationsAreStoredWithOptionalFields) {
+  NetObservationRow dns;
+  dns.host_id = host_;
+  dns.kind = "dns";
+  dns.observed_at = At(1);
+  dns.src_ip = "10.0.0.5";
+  dns.dst_ip = "10.0.0.1";
+  dns.dst_port = 53;
+  dns.domain = "evil.example";
+  NetObservationRow flow;
+  flow.host_id = host_;
+  flow.kind = "flow";
+  flow.observed_at = At(2);
+  ASSERT_TRUE(store_->InsertNetObservations({dns, flow}).ok());
+  EXPECT_EQ(QueryInt(store_->db(), "SELECT count(*) FROM net_observations"), 2);
+  EXPECT_EQ(
+      QueryInt(store_->db(), "SELECT dst_port FROM net_observations WHERE domain = 'evil.example'"),
+      53);
+  EXPECT_EQ(QueryInt(store_->db(), "SELECT count(*) FROM net_observations WHERE url IS NULL"), 2);
 }
 
 }  // namespace
