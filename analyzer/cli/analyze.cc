@@ -204,7 +204,7 @@ class BundleIngest {
       std::string sample = e.GetString("beffroi.sample.path");
       if (!sample.empty()) {
         // Its IOC hits are recorded with its YARA findings, so one file tells one story.
-        samples[sample].push_back(SampleRef{std::move(facts), bundle_host});
+        samples[sample].push_back(SampleRef{std::move(facts), bundle_host, {}});
       } else if (auto s = recorder.Record(*host_id, m.info.host_name, matcher_.MatchIocs(facts),
                                           "bundle", *bundle_id);
                  !s.ok()) {

@@ -3,15 +3,22 @@
 // and what the generator put in; malformed files give one clear line and keep what preceded the
 // defect; a bundle verifies and holds the HTTP body; `beffroi pcap` finds the EICAR download
 // and network indicators, on the host that owns the address.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "common/bundle.h"
 #include "common/event.h"
@@ -239,6 +246,54 @@ TEST_F(NetE2E, UsageErrorsAndHelp) {
   auto missing = RunBinary({BEFFROI_NET_BIN, "read", "-q", (base_ / "nope.pcap").string()});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("nope.pcap"), std::string::npos);
+}
+
+TEST_F(NetE2E, LiveCaptureOnLoopbackEndsOnTimeDropsRootAndKeepsTheRawPackets) {
+  if (::geteuid() != 0) GTEST_SKIP() << "live capture needs root";
+  const std::string out = (base_ / "live").string();
+  e2e::RunResult r;
+  std::thread capture([&] {
+    r = RunBinary({BEFFROI_NET_BIN, "capture", "-i", "lo", "--duration", "3", "--filter",
+                   "udp and dst port 5355 and dst host 127.0.0.1", "--out", out, "--json"});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // An LLMNR-style query for etat-civil.example (DNS format on UDP 5355).
+  const unsigned char query[] = {0xbe, 0xff, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+                                 0x00, 0x00, 0x00, 0x0a, 'e',  't',  'a',  't',  '-',
+                                 'c',  'i',  'v',  'i',  'l',  0x07, 'e',  'x',  'a',
+                                 'm',  'p',  'l',  'e',  0x00, 0x00, 0x01, 0x00, 0x01};
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(5355);
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::sendto(fd, query, sizeof query, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  ::close(fd);
+  const auto start = std::chrono::steady_clock::now();
+  capture.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto summary = nlohmann::json::parse(r.out);
+  EXPECT_GE(summary["sources"][0]["packets"], 1);
+  EXPECT_TRUE(summary["sources"][0].contains("dropped_kernel"));
+  // The bundle verifies, holds the raw packets, and was written by nobody, not root.
+  EXPECT_EQ(RunBinary({BEFFROI_HOST_BIN, "verify", out}).exit_code, 0);
+  struct stat st {};
+  ASSERT_EQ(::stat((fs::path(out) / "captures" / "capture-000001.pcap").c_str(), &st), 0);
+  const passwd* nobody = ::getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  EXPECT_EQ(st.st_uid, nobody->pw_uid);
+  std::ifstream in(fs::path(out) / "events.ndjson");
+  std::stringstream text;
+  text << in.rdbuf();
+  bool dns = false;
+  for (const auto& e : ParseNdjson(text.str())) {
+    if (e["event"]["dataset"] == "beffroi.dns") {
+      dns = e["dns"]["question"]["name"] == "etat-civil.example";
+    }
+  }
+  EXPECT_TRUE(dns) << text.str();
 }
 
 #ifdef BEFFROI_BIN

@@ -1,6 +1,7 @@
 #include "agents/net/capture/pcap_source.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -76,7 +77,15 @@ Result<std::unique_ptr<PcapSource>> PcapSource::OpenLive(const LiveOptions& opti
       return MakeError(ErrorCode::kIo, "filter '" + options.filter + "': " + pcap_geterr(p.get()));
     }
   }
-  return std::unique_ptr<PcapSource>(new PcapSource(std::move(p), what, true));
+  // Non-blocking, with our own poll(): libpcap's read timeout may never fire while no packet
+  // arrives (TPACKET_V3), and a capture must end on time on a silent interface.
+  if (pcap_setnonblock(p.get(), 1, errbuf) != 0) {
+    return MakeError(ErrorCode::kIo, what + ": " + errbuf);
+  }
+  auto source = std::unique_ptr<PcapSource>(new PcapSource(std::move(p), what, true));
+  source->poll_fd_ = pcap_get_selectable_fd(source->handle_.get());
+  source->timeout_ms_ = options.timeout_ms;
+  return source;
 }
 
 PcapSource::Next PcapSource::NextPacket(RawPacket& out) {
@@ -90,10 +99,20 @@ PcapSource::Next PcapSource::NextPacket(RawPacket& out) {
         static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 + (nano ? frac : frac * 1000);
     out.caplen = header->caplen;
     out.wire_len = header->len;
+    next_offset_ += 16 + std::uint64_t{header->caplen};
     out.data = std::span<const std::uint8_t>(data, header->caplen);
     return Next::kPacket;
   }
-  if (rc == 0) return Next::kTimeout;
+  if (rc == 0) {
+    if (!live_ || poll_fd_ < 0) return Next::kTimeout;
+    pollfd pfd{poll_fd_, POLLIN, 0};
+    const int ready = ::poll(&pfd, 1, timeout_ms_);
+    if (ready < 0 && errno != EINTR) {
+      error_ = std::string("poll: ") + std::strerror(errno);
+      return Next::kError;
+    }
+    return Next::kTimeout;  // the caller checks its deadline, then asks again
+  }
   if (rc == PCAP_ERROR_BREAK) return Next::kEnd;
   error_ = pcap_geterr(handle_.get());
   if (error_.empty()) error_ = "read error";
@@ -123,6 +142,9 @@ int PcapSource::snaplen() const {
 
 std::int64_t PcapSource::FileOffset() const {
   if (live_) return -1;
+  // Classic pcap: a 24-byte file header, then 16 bytes before each record's data. Counting
+  // is exact and free; asking the stream (ftell) costs a system call per packet.
+  if (!pcapng_) return static_cast<std::int64_t>(next_offset_);
   FILE* f = pcap_file(handle_.get());
   if (f == nullptr) return -1;
   return static_cast<std::int64_t>(std::ftell(f));

@@ -71,8 +71,10 @@ class PcapSource {
   int datalink() const { return datalink_; }
   int snaplen() const;
   const std::string& name() const { return name_; }
-  // Byte offset in the file of the next record (files only; -1 when unknown).
+  // Byte offset in the file of the next record (files only; -1 when unknown). Exact for classic
+  // pcap; for pcapng, where libpcap has read up to (a system call: call it rarely).
   std::int64_t FileOffset() const;
+  bool pcapng() const { return pcapng_; }
   pcap* handle() const { return handle_.get(); }
 
  private:
@@ -83,6 +85,11 @@ class PcapSource {
   std::string error_;
   int datalink_ = -1;
   bool live_ = false;
+  bool pcapng_ = false;
+  int poll_fd_ = -1;  // live: the descriptor to wait on
+  int timeout_ms_ = 200;
+  std::uint64_t next_offset_ = 24;  // classic pcap: after the file header
+  static constexpr std::size_t kReadBufferBytes = 1 << 20;
 };
 
 // Writes a classic pcap file (nanosecond magic) through an already-open descriptor, which it

@@ -101,21 +101,26 @@ SourceSummary ReadOne(const std::string& path, const ReadOptions& options, Pipel
   PcapSource& src = **source;
   const int dlt = src.datalink();
   RawPacket packet;
-  std::int64_t last_offset = 24;
+  std::int64_t last_offset = 0;
   for (;;) {
-    const std::int64_t offset = src.FileOffset();
     const auto next = src.NextPacket(packet);
     if (next == PcapSource::Next::kPacket) {
       NotePacket(s, packet);
       pipeline.OnFrame(dlt, packet.ts_ns, packet.data, packet.wire_len);
-      if ((s.packets & 0xFFF) == 0 && offset > last_offset) {
-        progress.Add(0, static_cast<std::uint64_t>(offset - last_offset));
-        last_offset = offset;
+      if ((s.packets & 0xFFF) == 0) {
+        const std::int64_t offset = src.FileOffset();
+        if (offset > last_offset) {
+          progress.Add(0, static_cast<std::uint64_t>(offset - last_offset));
+          last_offset = offset;
+        }
       }
       continue;
     }
     if (next == PcapSource::Next::kError) {
-      s.error = path + ": byte " + std::to_string(offset < 0 ? 0 : offset) + " (record " +
+      // Classic pcap: where the bad record starts. pcapng: where libpcap stopped reading.
+      const std::int64_t offset = src.FileOffset();
+      s.error = path + ": " + (src.pcapng() ? "near byte " : "byte ") +
+                std::to_string(offset < 0 ? 0 : offset) + " (record " +
                 std::to_string(s.packets + 1) + "): " + src.error();
     }
     break;
