@@ -48,7 +48,7 @@ FiveTuple FlowContext::ClientTuple() const {
 void FlowContext::AppendSample(Direction dir, std::span<const std::uint8_t> bytes) {
   const auto d = static_cast<std::size_t>(dir);
   const std::size_t limit = pipeline_.options().stream_sample_bytes;
-  if (limit == 0 || sample_closed_[d] || sample_[d].size() >= limit) return;
+  if (limit == 0 || sample_closed_[d] || parsed_fully_ || sample_[d].size() >= limit) return;
   const std::size_t n = std::min(limit - sample_[d].size(), bytes.size());
   if (!pipeline_.ReserveSampleBytes(n)) {
     sample_closed_[d] = true;  // the budget is spent: the sample stays as far as it got
@@ -59,8 +59,12 @@ void FlowContext::AppendSample(Direction dir, std::span<const std::uint8_t> byte
 
 void FlowContext::OnUdp(Direction dir, const Packet& packet) {
   now_ns_ = packet.ts_ns;
+  if (IsDnsPort(key_.src_port) || IsDnsPort(key_.dst_port)) {
+    parsed_fully_ = true;
+    OnDnsPayload(dir, packet.payload);
+    return;
+  }
   AppendSample(dir, packet.payload);
-  if (IsDnsPort(key_.src_port) || IsDnsPort(key_.dst_port)) OnDnsPayload(dir, packet.payload);
 }
 
 void FlowContext::OnTcp(Flow& flow, Direction dir, const Packet& packet) {
@@ -84,8 +88,10 @@ void FlowContext::ChooseApp(Direction dir, std::span<const std::uint8_t> first) 
     app_ = App::kTls;
     client_dir_ = dir;
     tls_ = std::make_unique<tls::Connection>(static_cast<tls::Observer&>(*this), *this);
+    parsed_fully_ = true;
   } else if (IsDnsPort(key_.src_port) || IsDnsPort(key_.dst_port)) {
     app_ = App::kDns;
+    parsed_fully_ = true;
     for (auto& f : dns_framer_)
       f = std::make_unique<dns::TcpFramer>();
   } else {
@@ -94,8 +100,8 @@ void FlowContext::ChooseApp(Direction dir, std::span<const std::uint8_t> first) 
 }
 
 void FlowContext::OnStreamData(Direction dir, std::span<const std::uint8_t> bytes) {
-  AppendSample(dir, bytes);
   if (app_ == App::kUnknown) ChooseApp(dir, bytes);
+  AppendSample(dir, bytes);
   const bool from_client = dir == client_dir_;
   switch (app_) {
     case App::kHttp:

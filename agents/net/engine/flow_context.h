@@ -1,7 +1,8 @@
 // FlowContext: what the pipeline knows about one flow beyond its counters.
 //
 // It receives the in-order bytes of each TCP direction (as a StreamSink) and the datagrams of
-// UDP flows, keeps the first bytes of each direction as a stream sample, picks the protocol
+// UDP flows, keeps the first bytes of each direction as a stream sample (except for DNS and
+// TLS), picks the protocol
 // parser from the first bytes (HTTP request line, TLS ClientHello, DNS port) and turns what
 // the parsers report into DNS, HTTP and TLS events. When the flow ends it writes the samples
 // and the flow event. Owned by the flow (Flow::state); single-threaded.
@@ -104,6 +105,9 @@ class FlowContext final : public FlowState,
   DirSink sinks_[2];
   std::vector<std::uint8_t> sample_[2];
   bool sample_closed_[2] = {false, false};
+  // DNS and TLS flows keep no stream sample: DNS is parsed whole into events, and TLS past
+  // the parsed handshake is ciphertext that no rule can read.
+  bool parsed_fully_ = false;
   std::uint64_t gap_bytes_[2] = {0, 0};
   App app_ = App::kUnknown;
   std::unique_ptr<http::Connection> http_;

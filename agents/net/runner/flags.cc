@@ -14,7 +14,7 @@ namespace beffroi::net {
 void AddNetFlags(po::options_description& d, NetFlags& f) {
   d.add_options()("stream-sample-kib", po::value(&f.sample_kib)->default_value(f.sample_kib),
                   "first KiB of each direction of each TCP stream and UDP flow kept as a sample "
-                  "for YARA (0: none)")(
+                  "for YARA (0: none; DNS and TLS flows, parsed into events, keep none)")(
       "no-http-bodies", po::bool_switch(&f.no_bodies),
       "do not keep HTTP bodies as file samples (their SHA-256 is still recorded)")(
       "http-body-max-mib", po::value(&f.body_max_mib)->default_value(f.body_max_mib),

@@ -11,6 +11,7 @@
 #include <ctime>
 #include <memory>
 #include <string_view>
+#include <unordered_map>
 
 #include "agents/net/protocol/tls/escape.h"
 #include "common/byte_reader.h"
@@ -146,7 +147,28 @@ void ReadSanDnsNames(X509* x509, Certificate& out, AnomalySink& anomalies) {
 
 }  // namespace
 
-bool ParseCertificate(std::span<const std::uint8_t> der, Certificate& out, AnomalySink& anomalies) {
+namespace {
+
+// Servers show the same chain to every client, so a busy capture holds thousands of copies of
+// a few certificates. Each is decoded once per thread and remembered by the SHA-256 of its DER
+// (only when it decoded without an anomaly, so that anomalies are reported every time).
+constexpr std::size_t kCertificateCacheEntries = 4096;
+
+class CountingSink final : public AnomalySink {
+ public:
+  explicit CountingSink(AnomalySink& inner) : inner_(inner) {}
+  void Report(std::string_view name, std::string_view detail) override {
+    ++reports;
+    inner_.Report(name, detail);
+  }
+  std::size_t reports = 0;
+
+ private:
+  AnomalySink& inner_;
+};
+
+bool DecodeCertificate(std::span<const std::uint8_t> der, const std::string& sha256,
+                       Certificate& out, AnomalySink& anomalies) {
   out = Certificate{};
   if (der.empty()) {
     anomalies.Report(kMalformed, "certificate: empty");
@@ -167,9 +189,28 @@ bool ParseCertificate(std::span<const std::uint8_t> der, Certificate& out, Anoma
   if (out.not_before.empty() || out.not_after.empty()) {
     anomalies.Report(kMalformed, "validity: unreadable time");
   }
-  out.sha256 = Sha256Hex(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()));
+  out.sha256 = sha256;
   ReadSanDnsNames(x509.get(), out, anomalies);
   ERR_clear_error();
+  return true;
+}
+
+}  // namespace
+
+bool ParseCertificate(std::span<const std::uint8_t> der, Certificate& out, AnomalySink& anomalies) {
+  thread_local std::unordered_map<std::string, Certificate> cache;
+  const std::string sha256 =
+      Sha256Hex(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()));
+  if (auto it = cache.find(sha256); it != cache.end()) {
+    out = it->second;
+    return true;
+  }
+  CountingSink counting(anomalies);
+  if (!DecodeCertificate(der, sha256, out, counting)) return false;
+  if (counting.reports == 0) {
+    if (cache.size() >= kCertificateCacheEntries) cache.clear();
+    cache.emplace(sha256, out);
+  }
   return true;
 }
 
