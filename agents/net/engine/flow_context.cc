@@ -48,7 +48,8 @@ FiveTuple FlowContext::ClientTuple() const {
 void FlowContext::AppendSample(Direction dir, std::span<const std::uint8_t> bytes) {
   const auto d = static_cast<std::size_t>(dir);
   const std::size_t limit = pipeline_.options().stream_sample_bytes;
-  if (limit == 0 || sample_closed_[d] || parsed_fully_ || sample_[d].size() >= limit) return;
+  if (limit == 0 || sample_closed_[d] || sample_[d].size() >= limit) return;
+  if (parsed_fully_ && !pipeline_.options().sample_parsed_flows) return;
   const std::size_t n = std::min(limit - sample_[d].size(), bytes.size());
   if (!pipeline_.ReserveSampleBytes(n)) {
     sample_closed_[d] = true;  // the budget is spent: the sample stays as far as it got
@@ -62,7 +63,6 @@ void FlowContext::OnUdp(Direction dir, const Packet& packet) {
   if (IsDnsPort(key_.src_port) || IsDnsPort(key_.dst_port)) {
     parsed_fully_ = true;
     OnDnsPayload(dir, packet.payload);
-    return;
   }
   AppendSample(dir, packet.payload);
 }

@@ -26,6 +26,9 @@ struct EngineOptions {
   std::size_t stream_sample_bytes = 64 * 1024;
   // Every stream sample buffer together; past it, samples are cut short where they are.
   std::size_t stream_sample_budget = 128 * 1024 * 1024;
+  // DNS and TLS flows are parsed into events (and TLS past its handshake is ciphertext): by
+  // default they keep no stream sample. True keeps one for them too.
+  bool sample_parsed_flows = false;
   bool http_bodies = true;  // complete HTTP bodies become file samples
   std::uint64_t http_body_max_bytes = 64 * 1024 * 1024;
   bool flow_events = true;

@@ -14,7 +14,10 @@ namespace beffroi::net {
 void AddNetFlags(po::options_description& d, NetFlags& f) {
   d.add_options()("stream-sample-kib", po::value(&f.sample_kib)->default_value(f.sample_kib),
                   "first KiB of each direction of each TCP stream and UDP flow kept as a sample "
-                  "for YARA (0: none; DNS and TLS flows, parsed into events, keep none)")(
+                  "for YARA (0: none)")(
+      "sample-parsed-flows", po::bool_switch(&f.sample_parsed_flows),
+      "keep stream samples of DNS and TLS flows too (by default they keep none: they are "
+      "parsed into events, and TLS past its handshake is ciphertext)")(
       "no-http-bodies", po::bool_switch(&f.no_bodies),
       "do not keep HTTP bodies as file samples (their SHA-256 is still recorded)")(
       "http-body-max-mib", po::value(&f.body_max_mib)->default_value(f.body_max_mib),
@@ -36,6 +39,7 @@ Result<EngineOptions> MakeEngineOptions(const NetFlags& f) {
   o.http_bodies = !f.no_bodies;
   o.http_body_max_bytes = std::uint64_t{f.body_max_mib} * 1024 * 1024;
   o.flow_events = !f.no_flows;
+  o.sample_parsed_flows = f.sample_parsed_flows;
   o.flows.max_flows = f.max_flows;
   return o;
 }

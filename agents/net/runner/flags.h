@@ -22,6 +22,7 @@ struct NetFlags {
   unsigned body_max_mib = 64;
   bool no_bodies = false;
   bool no_flows = false;
+  bool sample_parsed_flows = false;
   std::size_t max_flows = 262144;
 };
 

@@ -208,6 +208,24 @@ TEST(NetPipeline, StreamSamplesStopAtTheirLimitAndTheGlobalBudget) {
   EXPECT_EQ(p2.Stats()["stream_samples_cut_by_budget"], 1);
 }
 
+TEST(NetPipeline, DnsFlowsKeepNoStreamSampleUnlessAsked) {
+  const std::string q(
+      "\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x01"
+      "a\x00\x00\x01\x00\x01",
+      19);
+  for (bool keep : {false, true}) {
+    CollectingSink sink;
+    EngineOptions options;
+    options.sample_parsed_flows = keep;
+    Pipeline p(options, sink);
+    Conversation c{p};
+    c.Send(Frame(true, 17, 53, 0, 0, 0, q));
+    p.Finish();
+    EXPECT_EQ(sink.Of("beffroi.dns").size(), 1u);
+    EXPECT_EQ(sink.samples.size(), keep ? 1u : 0u);
+  }
+}
+
 TEST(NetEvents, HostWithoutPortHandlesIpv6AndNames) {
   EXPECT_EQ(HostWithoutPort("www.example.be:8080"), "www.example.be");
   EXPECT_EQ(HostWithoutPort("[2001:db8::1]:443"), "2001:db8::1");

@@ -8,37 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/unit/agents/net/protocol/ip/test_util.h"
+
 namespace beffroi::net::link {
 namespace {
 
-// Hex digits to bytes; whitespace is ignored so fixtures can be grouped by field.
-std::vector<std::uint8_t> Hex(std::string_view text) {
-  std::vector<std::uint8_t> out;
-  int high = -1;
-  for (char c : text) {
-    if (std::isspace(static_cast<unsigned char>(c))) continue;
-    const int v =
-        std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::tolower(c) - 'a' + 10;
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(high * 16 + v));
-      high = -1;
-    }
-  }
-  EXPECT_LT(high, 0) << "odd number of hex digits";
-  return out;
-}
-
-class RecordingSink : public AnomalySink {
- public:
-  void Report(std::string_view name, std::string_view detail) override {
-    names.emplace_back(name);
-    details.emplace_back(detail);
-  }
-  std::vector<std::string> names;
-  std::vector<std::string> details;
-};
+using fixtures::Hex;
+using fixtures::RecordingSink;
 
 // 4 bytes standing for the start of an IP packet; the link layer never looks past them.
 constexpr std::string_view kIpv4Start = "45 00 00 14";
