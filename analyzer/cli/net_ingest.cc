@@ -12,21 +12,6 @@ namespace {
 
 constexpr std::size_t kObservationBatch = 10000;
 
-bool IsPrivateAddress(const std::string& ip) {
-  std::array<std::uint8_t, 16> b{};
-  if (inet_pton(AF_INET, ip.c_str(), b.data()) == 1) {
-    return b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
-           (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
-           (b[0] == 100 && (b[1] & 0xC0) == 64);
-  }
-  if (inet_pton(AF_INET6, ip.c_str(), b.data()) == 1) {
-    const bool loopback =
-        std::all_of(b.begin(), b.end() - 1, [](auto x) { return x == 0; }) && b[15] == 1;
-    return loopback || (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80);
-  }
-  return false;
-}
-
 std::optional<std::string> OptString(const Event& e, std::string_view key) {
   std::string v = e.GetString(key);
   if (v.empty()) return std::nullopt;
@@ -66,6 +51,21 @@ std::vector<std::string> Strings(const Event& e, std::string_view key) {
 }
 
 }  // namespace
+
+bool IsPrivateAddress(const std::string& ip) {
+  std::array<std::uint8_t, 16> b{};
+  if (inet_pton(AF_INET, ip.c_str(), b.data()) == 1) {
+    return b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+           (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
+           (b[0] == 100 && (b[1] & 0xC0) == 64);
+  }
+  if (inet_pton(AF_INET6, ip.c_str(), b.data()) == 1) {
+    const bool loopback =
+        std::all_of(b.begin(), b.end() - 1, [](auto x) { return x == 0; }) && b[15] == 1;
+    return loopback || (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80);
+  }
+  return false;
+}
 
 bool IsNetworkDataset(std::string_view d) {
   return d == "beffroi.dns" || d == "beffroi.http" || d == "beffroi.tls" || d == "beffroi.flow";
@@ -150,6 +150,8 @@ std::vector<correlate::Finding> NetIngest::Match(const Event& e, const std::stri
     f.kind = "ioc.network";
     f.rule = std::string(ioc::NetworkTypeName(ind.type)) + ":" + ind.value;
     f.score = ind.score;
+    f.techniques = ind.techniques;
+    f.playbook = ind.playbook;
     f.description = ind.description.empty() ? "Network indicator " + ind.value : ind.description;
     f.file_path = locator;
     f.observed_at = e.GetString("@timestamp");

@@ -35,6 +35,10 @@ struct SampleRef {
   std::string connection;  // network samples: "tcp 10.0.0.5:49152 -> 192.0.2.80:80"
 };
 
+// True for addresses inside private, loopback, link-local or shared (CGNAT) space: the city's
+// side of a conversation, never matched against address indicators.
+bool IsPrivateAddress(const std::string& ip);
+
 // True for the datasets NetIngest handles.
 bool IsNetworkDataset(std::string_view dataset);
 

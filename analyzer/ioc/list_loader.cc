@@ -248,7 +248,7 @@ void ListLoader::AddFilename(std::string_view regex, std::string_view fp_regex, 
   }
   if (!TakeEntry(line)) return;
   store_.filenames.push_back(FilenameIoc{std::move(compiled).value(), std::move(false_positive),
-                                         score, Description(comment), file_id_, StoredLine(line)});
+                                         score, Description(comment), file_id_, StoredLine(line), 0});
   ++summary_.counts.filename;
 }
 
@@ -263,7 +263,9 @@ void ListLoader::AddNetwork(NetworkType type, std::string_view value, int score,
   if (!TakeEntry(line)) return;
   store_.network.push_back(NetworkIndicator{type, std::move(canonical).value(), score,
                                             store_.String(Description(comment)),
-                                            store_.Source(file_id_, StoredLine(line))});
+                                            store_.Source(file_id_, StoredLine(line)),
+                                            {},
+                                            {}});
   IocCounts& c = summary_.counts;
   switch (type) {
     case NetworkType::kIp:
