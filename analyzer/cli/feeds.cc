@@ -46,15 +46,15 @@ Result<std::size_t> LoadStoredFeeds(store::Store& store, ioc::IocSet& set,
   std::size_t loaded = 0;
   std::int64_t current = -1;
   std::string source;
-  Status s = feeds.ForEachIndicator(feed_id, [&](const store::FeedRow& feed,
-                                                  const store::IndicatorRow& row) {
-    if (feed.id != current) {
-      if (current >= 0) set.CommitFeed();
-      current = feed.id;
-      source = FeedSourceName(feed);
-    }
-    if (set.AddFeedIndicator(source, FromIndicatorRow(row))) ++loaded;
-  });
+  Status s = feeds.ForEachIndicator(
+      feed_id, [&](const store::FeedRow& feed, const store::IndicatorRow& row) {
+        if (feed.id != current) {
+          if (current >= 0) set.CommitFeed();
+          current = feed.id;
+          source = FeedSourceName(feed);
+        }
+        if (set.AddFeedIndicator(source, FromIndicatorRow(row))) ++loaded;
+      });
   set.CommitFeed();
   if (!s.ok()) return s.error();
   return loaded;

@@ -93,8 +93,8 @@ std::string Summary(const nlohmann::json& counts) {
 int Import(const Args& args, const Args& argv_all) {
   ImportFlags f;
   po::options_description desc("beffroi ioc import PATH... [options]");
-  desc.add_options()("help,h", "show this help")(
-      "name", po::value(&f.name), "feed name (default: the first PATH's name)")(
+  desc.add_options()("help,h", "show this help")("name", po::value(&f.name),
+                                                 "feed name (default: the first PATH's name)")(
       "format", po::value(&f.format)->default_value(f.format), "auto, misp, stix, loki or csv")(
       "warninglist", po::value(&f.warninglists)->composing(),
       "extra warninglist file (TYPE VALUE lines); repeatable")(
@@ -255,18 +255,16 @@ int Import(const Args& args, const Args& argv_all) {
     auto counts = RetroHunt(**store, set, recorder);
     if (!counts.ok()) return Fail("ioc import", counts.error().message + " (nothing stored)");
     hunt = *counts;
-    report["retro_hunt"] = {{"file_observations", hunt.files},
-                            {"network_observations", hunt.network},
-                            {"host_observations", hunt.host},
-                            {"findings", hunt.findings},
-                            {"new_detections", hunt.new_detections},
-                            {"new_incidents", hunt.new_incidents}};
+    report["retro_hunt"] = {
+        {"file_observations", hunt.files},       {"network_observations", hunt.network},
+        {"host_observations", hunt.host},        {"findings", hunt.findings},
+        {"new_detections", hunt.new_detections}, {"new_incidents", hunt.new_incidents}};
   }
   nlohmann::json audit = report;
   audit.erase("warnings");
   audit["command_line"] = argv_all;
-  if (Status s = (*store)->AppendAudit(actor, "ioc.imported", "ioc_feed", inserted->id,
-                                       Dump(audit), NowTimestamp());
+  if (Status s = (*store)->AppendAudit(actor, "ioc.imported", "ioc_feed", inserted->id, Dump(audit),
+                                       NowTimestamp());
       !s.ok()) {
     return Fail("ioc import", s.error().message + " (nothing stored)");
   }
@@ -277,8 +275,7 @@ int Import(const Args& args, const Args& argv_all) {
   } else {
     std::printf("feed %s v%lld (id %lld): %zu indicators (%s)\n", f.name.c_str(),
                 static_cast<long long>(inserted->version), static_cast<long long>(inserted->id),
-                static_cast<std::size_t>(row.indicator_count),
-                Summary(report["by_type"]).c_str());
+                static_cast<std::size_t>(row.indicator_count), Summary(report["by_type"]).c_str());
     if (previous->has_value()) {
       std::printf("  replaces v%lld\n", static_cast<long long>((*previous)->version));
     }
@@ -317,7 +314,7 @@ nlohmann::json FeedJson(const store::FeedRow& r) {
                       {"imported_by", r.imported_by},
                       {"indicators", r.indicator_count},
                       {"counts", nlohmann::json::parse(r.counts_json, nullptr, false)},
-                      {"status", r.removed_at       ? "removed"
+                      {"status", r.removed_at      ? "removed"
                                  : r.superseded_by ? "superseded"
                                                    : "current"}};
   if (r.superseded_by) j["superseded_by"] = *r.superseded_by;
@@ -358,10 +355,10 @@ int List(const Args& args) {
               "INDICATORS", "IMPORTED", "BY", "STATUS");
   for (const auto& r : *rows) {
     std::string status = r.removed_at ? "removed" : r.superseded_by ? "superseded" : "current";
-    std::printf("%-5lld %-24s %-4lld %-6s %11lld  %-27s %-12s %s\n",
-                static_cast<long long>(r.id), r.name.c_str(), static_cast<long long>(r.version),
-                r.format.c_str(), static_cast<long long>(r.indicator_count),
-                r.imported_at.c_str(), r.imported_by.c_str(), status.c_str());
+    std::printf("%-5lld %-24s %-4lld %-6s %11lld  %-27s %-12s %s\n", static_cast<long long>(r.id),
+                r.name.c_str(), static_cast<long long>(r.version), r.format.c_str(),
+                static_cast<long long>(r.indicator_count), r.imported_at.c_str(),
+                r.imported_by.c_str(), status.c_str());
   }
   return kExitOk;
 }
@@ -387,7 +384,8 @@ int Remove(const Args& args) {
   store::FeedStore feeds((*store)->db());
   auto feed = feeds.Find(ids[0]);
   if (!feed.ok()) return Fail("ioc remove", feed.error().message);
-  if (!feed->has_value()) return Fail("ioc remove", "no feed " + ids[0] + " (see beffroi ioc list)");
+  if (!feed->has_value())
+    return Fail("ioc remove", "no feed " + ids[0] + " (see beffroi ioc list)");
   const store::FeedRow& r = **feed;
   if (!r.current()) {
     return Fail("ioc remove", "feed " + r.name + " v" + std::to_string(r.version) + " is " +
@@ -398,17 +396,17 @@ int Remove(const Args& args) {
   if (!tx.ok()) return Fail("ioc remove", tx.error().message);
   std::string now = NowTimestamp();
   if (Status s = feeds.Remove(r.id, now); !s.ok()) return Fail("ioc remove", s.error().message);
-  if (Status s = (*store)->AppendAudit(Actor(flags), "ioc.removed", "ioc_feed", r.id,
-                                       Dump({{"name", r.name},
-                                             {"version", r.version},
-                                             {"indicators", r.indicator_count}}),
-                                       now);
+  if (Status s = (*store)->AppendAudit(
+          Actor(flags), "ioc.removed", "ioc_feed", r.id,
+          Dump({{"name", r.name}, {"version", r.version}, {"indicators", r.indicator_count}}), now);
       !s.ok()) {
     return Fail("ioc remove", s.error().message);
   }
   if (Status s = tx->Commit(); !s.ok()) return Fail("ioc remove", s.error().message);
   if (json) {
-    std::cout << Dump({{"removed", r.id}, {"name", r.name}, {"version", r.version},
+    std::cout << Dump({{"removed", r.id},
+                       {"name", r.name},
+                       {"version", r.version},
                        {"indicators", r.indicator_count}},
                       2)
               << "\n";

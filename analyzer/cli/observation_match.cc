@@ -30,12 +30,9 @@ correlate::Finding NetworkFinding(const ioc::NetworkHit& hit, const std::string&
   f.description = ind.description.empty() ? "Network indicator " + ind.value : ind.description;
   f.file_path = locator;
   f.observed_at = v.observed_at;
-  f.reasons = {{"indicator", ind.value},
-               {"type", ioc::NetworkTypeName(ind.type)},
-               {"list", ind.source},
-               {"field", field},
-               {"observed", hit.value},
-               {"observation", v.kind}};
+  f.reasons = {{"indicator", ind.value}, {"type", ioc::NetworkTypeName(ind.type)},
+               {"list", ind.source},     {"field", field},
+               {"observed", hit.value},  {"observation", v.kind}};
   return f;
 }
 
@@ -65,13 +62,16 @@ std::vector<correlate::Finding> ObservationMatcher::Match(const store::Observati
   return MatchHost(v);
 }
 
-std::vector<correlate::Finding> ObservationMatcher::MatchFile(const store::ObservationView& v) const {
+std::vector<correlate::Finding> ObservationMatcher::MatchFile(
+    const store::ObservationView& v) const {
   FileFacts facts;
   facts.path = v.path;
   facts.digests.sha256 = v.sha256;
   facts.digests.md5 = v.md5;
   facts.digests.sha1 = v.sha1;
-  facts.observed_at = v.observed_at;
+  // When the file came to be as it is, not when an agent listed it: a retro-hunt dates the
+  // incident from the evidence.
+  facts.observed_at = v.mtime.empty() ? v.observed_at : v.mtime;
   return FileIocFindings(iocs_, facts);
 }
 
@@ -84,7 +84,8 @@ void ObservationMatcher::Network(const std::string& field, const std::string& lo
   hits.clear();
 }
 
-std::vector<correlate::Finding> ObservationMatcher::MatchNet(const store::ObservationView& v) const {
+std::vector<correlate::Finding> ObservationMatcher::MatchNet(
+    const store::ObservationView& v) const {
   std::vector<correlate::Finding> out;
   if (network_.empty() && v.sha256.empty()) return out;
   // NetIngest's locator: the conversation without the client's port.
@@ -101,7 +102,7 @@ std::vector<correlate::Finding> ObservationMatcher::MatchNet(const store::Observ
   }
   if (!v.domain.empty()) {
     network_.MatchDomain(v.domain, hits);
-    std::string field = v.kind == "dns" ? "dns.question.name"
+    std::string field = v.kind == "dns"   ? "dns.question.name"
                         : v.kind == "tls" ? "tls.client.server_name"
                                           : "url.domain";
     Network(field, locator, v, hits, out);
@@ -130,7 +131,8 @@ std::vector<correlate::Finding> ObservationMatcher::MatchNet(const store::Observ
   return out;
 }
 
-std::vector<correlate::Finding> ObservationMatcher::MatchHost(const store::ObservationView& v) const {
+std::vector<correlate::Finding> ObservationMatcher::MatchHost(
+    const store::ObservationView& v) const {
   std::vector<correlate::Finding> out;
   std::vector<ioc::NetworkHit> hits;
   if (v.kind == "process") {
@@ -180,7 +182,8 @@ std::vector<correlate::Finding> ObservationMatcher::MatchHost(const store::Obser
       if (word.find("://") != std::string::npos) {
         network_.MatchUrl(word, hits);
         std::size_t host_start = word.find("://") + 3;
-        std::string host = word.substr(host_start, word.find_first_of("/:?#", host_start) - host_start);
+        std::string host =
+            word.substr(host_start, word.find_first_of("/:?#", host_start) - host_start);
         network_.MatchDomain(host, hits);
         network_.MatchIp(host, hits);
       } else if (word.find('.') != std::string::npos || word.find(':') != std::string::npos) {

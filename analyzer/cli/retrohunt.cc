@@ -27,8 +27,9 @@ Result<RetroHuntCounts> RetroHunt(store::Store& store, const ioc::IocSet& iocs,
   // then never interleave with an open read of the table being hunted.
   std::vector<Hit> hits;
   for (const char* table : {"file", "net", "host"}) {
-    std::uint64_t& seen = table[0] == 'f' ? counts.files : table[0] == 'n' ? counts.network
-                                                                           : counts.host;
+    std::uint64_t& seen = table[0] == 'f'   ? counts.files
+                          : table[0] == 'n' ? counts.network
+                                            : counts.host;
     Status s = observations.ForEach(table, [&](const store::ObservationView& v) {
       ++seen;
       auto found = matcher.Match(v);

@@ -24,7 +24,6 @@ struct RetroHuntCounts {
   std::uint64_t new_incidents = 0;
 };
 
-Result<RetroHuntCounts> RetroHunt(store::Store& store, const ioc::IocSet& iocs,
-                                  Recorder& recorder);
+Result<RetroHuntCounts> RetroHunt(store::Store& store, const ioc::IocSet& iocs, Recorder& recorder);
 
 }  // namespace beffroi::cli

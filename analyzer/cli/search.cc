@@ -41,12 +41,9 @@ std::string Where(const store::ObservationView& v) {
 }
 
 nlohmann::json ViewJson(const store::ObservationView& v) {
-  nlohmann::json j = {{"host", v.host_name},
-                      {"observed_at", v.observed_at},
-                      {"kind", v.kind},
-                      {"where", Where(v)},
-                      {"source", v.source},
-                      {"source_id", v.source_id}};
+  nlohmann::json j = {{"host", v.host_name}, {"observed_at", v.observed_at},
+                      {"kind", v.kind},      {"where", Where(v)},
+                      {"source", v.source},  {"source_id", v.source_id}};
   auto put = [&](const char* key, const std::string& value) {
     if (!value.empty()) j[key] = value;
   };
@@ -70,8 +67,9 @@ Result<std::string> TimeBound(const std::string& text, const char* flag) {
   auto ns = ParseDateOrAge(text, NowUnixNs());
   if (!ns) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     std::string(flag) + ": not a date (2021-06-21, 2021-06-21T03:00:00Z) or an "
-                                         "age (7d, 12h)");
+                     std::string(flag) +
+                         ": not a date (2021-06-21, 2021-06-21T03:00:00Z) or an "
+                         "age (7d, 12h)");
   }
   return FormatTimestampNs(*ns);
 }
@@ -164,8 +162,8 @@ int RunSearch(const Args& args) {
   if (cidr) {
     auto addresses = observations.DistinctAddresses();
     if (!addresses.ok()) return Fail("search", addresses.error().message);
-    std::vector<ioc::NetworkIndicator> block{ioc::NetworkIndicator{
-        ioc::NetworkType::kCidr, q.value, 0, "", "", {}, {}}};
+    std::vector<ioc::NetworkIndicator> block{
+        ioc::NetworkIndicator{ioc::NetworkType::kCidr, q.value, 0, "", "", {}, {}}};
     ioc::NetworkMatcher matcher(block);
     std::vector<ioc::NetworkHit> hits;
     for (const std::string& address : *addresses) {
@@ -215,8 +213,10 @@ int RunSearch(const Args& args) {
                                                 : "user-agent"}};
     out["hosts"] = nlohmann::json::array();
     for (const auto& [name, h] : hosts) {
-      out["hosts"].push_back(
-          {{"host", name}, {"first_seen", h.first}, {"last_seen", h.last}, {"observations", h.count}});
+      out["hosts"].push_back({{"host", name},
+                              {"first_seen", h.first},
+                              {"last_seen", h.last},
+                              {"observations", h.count}});
     }
     out["observations"] = nlohmann::json::array();
     for (const auto& v : found)

@@ -15,8 +15,8 @@
 namespace beffroi::ioc {
 namespace {
 
-constexpr std::string_view kTypes[] = {"md5", "sha1",   "sha256", "filename", "ip",        "cidr",
-                                       "domain", "url", "ja3",    "ja4",      "user-agent"};
+constexpr std::string_view kTypes[] = {"md5",    "sha1", "sha256", "filename", "ip",        "cidr",
+                                       "domain", "url",  "ja3",    "ja4",      "user-agent"};
 
 bool IsRegexSpecial(char c) {
   return std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos;
@@ -194,8 +194,7 @@ std::size_t MergeDuplicates(std::vector<FeedIndicator>& v) {
     if (out > 0 && v[out - 1].type == v[i].type && v[out - 1].value == v[i].value) {
       FeedIndicator& keep = v[out - 1];
       keep.score = std::max(keep.score, v[i].score);
-      keep.techniques.insert(keep.techniques.end(), v[i].techniques.begin(),
-                             v[i].techniques.end());
+      keep.techniques.insert(keep.techniques.end(), v[i].techniques.begin(), v[i].techniques.end());
       std::sort(keep.techniques.begin(), keep.techniques.end());
       keep.techniques.erase(std::unique(keep.techniques.begin(), keep.techniques.end()),
                             keep.techniques.end());

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 // First non-blank byte: JSON documents start with '{' or '['.
 char FirstByte(std::string_view text) {
   for (char c : text) {
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\xEF' && c != '\xBB' && c != '\xBF')
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\xEF' && c != '\xBB' &&
+        c != '\xBF')
       return c;
   }
   return '\0';

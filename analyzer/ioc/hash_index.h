@@ -1,8 +1,8 @@
 // HashIndex: a compact, sorted index of binary digests with per-entry metadata.
 //
 // Internal to beffroi_ioc. Each entry is the raw digest (16, 20 or 32 bytes) plus 17 bytes of
-// metadata (interned description id, source file id, line, score, context id): a million SHA-256 entries
-// take about 48 MB, against several times that for a hash set of hex strings. Entries are
+// metadata (interned description id, source file id, line, score, context id): a million SHA-256
+// entries take about 48 MB, against several times that for a hash set of hex strings. Entries are
 // appended per file and merged into the sorted run by Commit(); lookups are binary searches.
 // Not thread-safe while loading; Find() on a committed index is safe from any thread.
 #pragma once

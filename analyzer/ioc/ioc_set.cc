@@ -155,9 +155,9 @@ bool IocSet::AddFeedIndicator(std::string_view source, const FeedIndicator& indi
   IocStore& store = *store_;
   std::size_t ignored = 0;
   auto warn = [&](const std::string& why) {
-    store.AddWarning(std::string(source) + ": " + indicator.type + " " + Quote(indicator.value) +
-                         ": " + why,
-                     ignored);
+    store.AddWarning(
+        std::string(source) + ": " + indicator.type + " " + Quote(indicator.value) + ": " + why,
+        ignored);
     return false;
   };
   int score = std::clamp(indicator.score, kMinScore, kMaxScore);
@@ -192,7 +192,8 @@ bool IocSet::AddFeedIndicator(std::string_view source, const FeedIndicator& indi
 
 void IocSet::CommitFeed() {
   IocStore& store = *store_;
-  store.duplicates += store.iocs.md5.Commit() + store.iocs.sha1.Commit() + store.iocs.sha256.Commit();
+  store.duplicates +=
+      store.iocs.md5.Commit() + store.iocs.sha1.Commit() + store.iocs.sha256.Commit();
 }
 
 std::vector<ExportedIndicator> IocSet::Indicators() const {

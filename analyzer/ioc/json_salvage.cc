@@ -53,7 +53,8 @@ class SalvageSax {
     offset_ = position;
     error_ = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 5: ..." -> the detail.
-    if (auto colon = error_.find(": "); colon != std::string::npos) error_ = error_.substr(colon + 2);
+    if (auto colon = error_.find(": "); colon != std::string::npos)
+      error_ = error_.substr(colon + 2);
     failed_ = true;
     return false;
   }

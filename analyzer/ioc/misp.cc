@@ -18,25 +18,111 @@ namespace {
 using Json = nlohmann::json;
 
 // MISP types we know but do not match: no indicator, no warning (one count per type).
-constexpr std::string_view kKnownUnmatched[] = {
-    "AS", "attachment", "authentihash", "btc", "campaign-name", "comment", "cookie", "cpe",
-    "datetime", "dns-soa-email", "email", "email-attachment", "email-body", "email-dst",
-    "email-header", "email-message-id", "email-reply-to", "email-src", "email-src-display-name",
-    "email-subject", "email-x-mailer", "filename|authentihash", "filename|imphash",
-    "filename|sha224", "filename|sha384", "filename|sha512", "filename|ssdeep", "filename|tlsh",
-    "hassh-md5", "hasshserver-md5", "http-method", "imphash", "impfuzzy", "ja3s-fingerprint-md5",
-    "jarm-fingerprint", "link", "malware-sample", "malware-type", "mime-type", "mutex",
-    "named pipe", "other", "pattern-in-file", "pattern-in-memory", "pattern-in-traffic", "pdb",
-    "pehash", "phone-number", "port", "regkey", "regkey|value", "sha224", "sha3-256", "sha384",
-    "sha512", "sha512/224", "sha512/256", "sigma", "size-in-bytes", "snort", "ssdeep", "target-email",
-    "target-external", "target-location", "target-machine", "target-org", "target-user", "text",
-    "threat-actor", "tlsh", "uri", "vulnerability", "weakness", "whois-creation-date",
-    "whois-registrant-email", "whois-registrant-name", "whois-registrant-org",
-    "whois-registrant-phone", "whois-registrar", "windows-scheduled-task", "windows-service-name",
-    "x509-fingerprint-md5", "x509-fingerprint-sha1", "x509-fingerprint-sha256", "yara", "zeek",
-    "counter", "float", "hex", "boolean", "anonymised", "github-username", "github-repository",
-    "stix2-pattern", "community-id", "dkim", "dkim-signature", "favicon-mmh3", "chrome-extension-id",
-    "mobile-application-id", "process-state", "telfhash", "cdhash", "bro", "identity-card-number"};
+constexpr std::string_view kKnownUnmatched[] = {"AS",
+                                                "attachment",
+                                                "authentihash",
+                                                "btc",
+                                                "campaign-name",
+                                                "comment",
+                                                "cookie",
+                                                "cpe",
+                                                "datetime",
+                                                "dns-soa-email",
+                                                "email",
+                                                "email-attachment",
+                                                "email-body",
+                                                "email-dst",
+                                                "email-header",
+                                                "email-message-id",
+                                                "email-reply-to",
+                                                "email-src",
+                                                "email-src-display-name",
+                                                "email-subject",
+                                                "email-x-mailer",
+                                                "filename|authentihash",
+                                                "filename|imphash",
+                                                "filename|sha224",
+                                                "filename|sha384",
+                                                "filename|sha512",
+                                                "filename|ssdeep",
+                                                "filename|tlsh",
+                                                "hassh-md5",
+                                                "hasshserver-md5",
+                                                "http-method",
+                                                "imphash",
+                                                "impfuzzy",
+                                                "ja3s-fingerprint-md5",
+                                                "jarm-fingerprint",
+                                                "link",
+                                                "malware-sample",
+                                                "malware-type",
+                                                "mime-type",
+                                                "mutex",
+                                                "named pipe",
+                                                "other",
+                                                "pattern-in-file",
+                                                "pattern-in-memory",
+                                                "pattern-in-traffic",
+                                                "pdb",
+                                                "pehash",
+                                                "phone-number",
+                                                "port",
+                                                "regkey",
+                                                "regkey|value",
+                                                "sha224",
+                                                "sha3-256",
+                                                "sha384",
+                                                "sha512",
+                                                "sha512/224",
+                                                "sha512/256",
+                                                "sigma",
+                                                "size-in-bytes",
+                                                "snort",
+                                                "ssdeep",
+                                                "target-email",
+                                                "target-external",
+                                                "target-location",
+                                                "target-machine",
+                                                "target-org",
+                                                "target-user",
+                                                "text",
+                                                "threat-actor",
+                                                "tlsh",
+                                                "uri",
+                                                "vulnerability",
+                                                "weakness",
+                                                "whois-creation-date",
+                                                "whois-registrant-email",
+                                                "whois-registrant-name",
+                                                "whois-registrant-org",
+                                                "whois-registrant-phone",
+                                                "whois-registrar",
+                                                "windows-scheduled-task",
+                                                "windows-service-name",
+                                                "x509-fingerprint-md5",
+                                                "x509-fingerprint-sha1",
+                                                "x509-fingerprint-sha256",
+                                                "yara",
+                                                "zeek",
+                                                "counter",
+                                                "float",
+                                                "hex",
+                                                "boolean",
+                                                "anonymised",
+                                                "github-username",
+                                                "github-repository",
+                                                "stix2-pattern",
+                                                "community-id",
+                                                "dkim",
+                                                "dkim-signature",
+                                                "favicon-mmh3",
+                                                "chrome-extension-id",
+                                                "mobile-application-id",
+                                                "process-state",
+                                                "telfhash",
+                                                "cdhash",
+                                                "bro",
+                                                "identity-card-number"};
 
 bool KnownUnmatched(std::string_view type) {
   return std::find(std::begin(kKnownUnmatched), std::end(kKnownUnmatched), type) !=
@@ -95,7 +181,8 @@ void ReadTags(const Json& holder, Meta& meta) {
     };
     if (auto v = value_of("beffroi:playbook=")) meta.playbook = ToLowerAscii(*v);
     if (auto v = value_of("beffroi:score=")) {
-      if (auto score = ParseInteger(*v)) meta.score = static_cast<int>(std::clamp(*score, 0L, 100L));
+      if (auto score = ParseInteger(*v))
+        meta.score = static_cast<int>(std::clamp(*score, 0L, 100L));
     }
     if (meta.playbook.empty() && lower.find("ransomware") != std::string::npos) {
       meta.playbook = "ransomware";
@@ -137,11 +224,11 @@ std::string AddressType(const std::string& value) {
 void ParseAttribute(const EventContext& ev, const Json& a, FeedContent& out) {
   ++out.objects;
   std::string uuid = Str(a, "uuid");
-  std::string ref = ev.file + ": event " + ev.event_uuid + " attribute " +
-                    (uuid.empty() ? "(no uuid)" : uuid);
+  std::string ref =
+      ev.file + ": event " + ev.event_uuid + " attribute " + (uuid.empty() ? "(no uuid)" : uuid);
   if (!a.is_object()) {
-    out.Skip("malformed attribute", ev.file + ": event " + ev.event_uuid +
-                                        ": an attribute is not a JSON object");
+    out.Skip("malformed attribute",
+             ev.file + ": event " + ev.event_uuid + ": an attribute is not a JSON object");
     return;
   }
   if (!ToIds(a)) {
@@ -188,8 +275,8 @@ void ParseAttribute(const EventContext& ev, const Json& a, FeedContent& out) {
   } else if (KnownUnmatched(type)) {
     out.Skip("MISP type " + type + ": not matched by beffroi");
   } else {
-    out.Skip("unknown MISP type", ref + ": unknown MISP attribute type " + Quote(type) +
-                                      "; attribute skipped");
+    out.Skip("unknown MISP type",
+             ref + ": unknown MISP attribute type " + Quote(type) + "; attribute skipped");
   }
 }
 
@@ -197,8 +284,8 @@ void ParseAttributes(const EventContext& ev, const Json& holder, FeedContent& ou
   auto it = holder.find("Attribute");
   if (it == holder.end()) return;
   if (!it->is_array()) {
-    out.Skip("malformed attribute", ev.file + ": event " + ev.event_uuid +
-                                        ": \"Attribute\" is not an array");
+    out.Skip("malformed attribute",
+             ev.file + ": event " + ev.event_uuid + ": \"Attribute\" is not an array");
     return;
   }
   for (const Json& a : *it) {
@@ -248,9 +335,9 @@ void ParseEventObject(std::string_view name, const Json& event, FeedContent& out
 void ParseMispEvent(std::string_view name, std::string_view text, FeedContent& out) {
   SalvagedJson doc = ParseJsonSalvage(text);
   if (!doc.complete) {
-    out.Skip("truncated or invalid JSON",
-             std::string(name) + ": not valid JSON at byte " + std::to_string(doc.offset) + " (" +
-                 doc.error + "); the attributes read before it are kept");
+    out.Skip("truncated or invalid JSON", std::string(name) + ": not valid JSON at byte " +
+                                              std::to_string(doc.offset) + " (" + doc.error +
+                                              "); the attributes read before it are kept");
   }
   const Json& root = doc.value;
   if (root.is_object() && root.contains("response") && root["response"].is_array()) {
@@ -291,11 +378,11 @@ Status LoadMispFeedDirectory(const std::string& dir, FeedContent& out) {
   Status result;
   for (const auto& [uuid, entry] : manifest.value.items()) {
     // The key becomes a file name: a UUID, nothing that could leave the directory.
-    bool safe = !uuid.empty() && uuid.size() <= 64 &&
-                std::all_of(uuid.begin(), uuid.end(), [](char c) {
-                  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-                         (c >= 'A' && c <= 'F') || c == '-';
-                });
+    bool safe =
+        !uuid.empty() && uuid.size() <= 64 && std::all_of(uuid.begin(), uuid.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+                 c == '-';
+        });
     if (!safe) {
       out.Skip("bad manifest entry",
                manifest_path + ": event key " + Quote(uuid) + " is not a UUID; skipped");

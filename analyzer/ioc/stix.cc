@@ -140,9 +140,9 @@ void ParseIndicator(std::string_view name, const Json& ind, const Context& relat
 void ParseStixBundle(std::string_view name, std::string_view text, FeedContent& out) {
   SalvagedJson doc = ParseJsonSalvage(text);
   if (!doc.complete) {
-    out.Skip("truncated or invalid JSON",
-             std::string(name) + ": not valid JSON at byte " + std::to_string(doc.offset) + " (" +
-                 doc.error + "); the objects read before it are kept");
+    out.Skip("truncated or invalid JSON", std::string(name) + ": not valid JSON at byte " +
+                                              std::to_string(doc.offset) + " (" + doc.error +
+                                              "); the objects read before it are kept");
   }
   const Json& root = doc.value;
   Json single = Json::array();
@@ -176,13 +176,13 @@ void ParseStixBundle(std::string_view name, std::string_view text, FeedContent& 
   std::size_t seen = 0;
   for (const Json& o : *objects) {
     if (++seen > kMaxFeedObjects) {
-      out.Skip("object limit reached", std::string(name) + ": more than " +
-                                           std::to_string(kMaxFeedObjects) + " objects");
+      out.Skip("object limit reached",
+               std::string(name) + ": more than " + std::to_string(kMaxFeedObjects) + " objects");
       return;
     }
     if (!o.is_object()) {
-      out.Skip("malformed object", std::string(name) + ": object " + std::to_string(seen) +
-                                       " is not a JSON object");
+      out.Skip("malformed object",
+               std::string(name) + ": object " + std::to_string(seen) + " is not a JSON object");
       continue;
     }
     if (Str(o, "type") != "indicator") continue;

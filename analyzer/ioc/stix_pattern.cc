@@ -30,7 +30,8 @@ class Parser {
 
  private:
   static Error Err(std::size_t pos, const std::string& message) {
-    return MakeError(ErrorCode::kInvalidArgument, "position " + std::to_string(pos) + ": " + message);
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "position " + std::to_string(pos) + ": " + message);
   }
   Error Unexpected(const std::string& wanted) const {
     std::string got = tok_.kind == Tok::kEnd ? "the end" : "'" + ToValidUtf8(tok_.text) + "'";
@@ -105,9 +106,11 @@ class Parser {
       tok_.text += d;
       ++i_;
     }
-    if (tok_.text.empty()) return Err(start, "unexpected character '" + ToValidUtf8(std::string(1, c)) + "'");
+    if (tok_.text.empty())
+      return Err(start, "unexpected character '" + ToValidUtf8(std::string(1, c)) + "'");
     // t'...', b'...', h'...': typed literals we never compare with.
-    if (i_ < p_.size() && p_[i_] == '\'' && (tok_.text == "t" || tok_.text == "b" || tok_.text == "h")) {
+    if (i_ < p_.size() && p_[i_] == '\'' &&
+        (tok_.text == "t" || tok_.text == "b" || tok_.text == "h")) {
       return Err(start, "timestamp, binary and hex literals are not supported");
     }
     tok_.kind = Tok::kWord;
@@ -123,7 +126,8 @@ class Parser {
       if (c == '\\') {
         if (i_ >= p_.size()) break;
         char e = p_[i_++];
-        if (e != '\'' && e != '\\') return Err(i_ - 2, "only \\' and \\\\ may be escaped in a string");
+        if (e != '\'' && e != '\\')
+          return Err(i_ - 2, "only \\' and \\\\ may be escaped in a string");
         tok_.text += e;
         continue;
       }
@@ -147,8 +151,9 @@ class Parser {
   Status ObservationAnd(std::size_t depth) {
     if (Status s = ObservationAtom(depth); !s.ok()) return s;
     if (IsWord("AND")) {
-      return Err(tok_.pos, "AND between observations is not supported (it needs several facts "
-                           "at once)");
+      return Err(tok_.pos,
+                 "AND between observations is not supported (it needs several facts "
+                 "at once)");
     }
     return OkStatus();
   }
@@ -189,8 +194,9 @@ class Parser {
   Status ComparisonAnd(std::size_t depth) {
     if (Status s = Comparison(depth); !s.ok()) return s;
     if (IsWord("AND")) {
-      return Err(tok_.pos, "AND inside an observation is not supported (it needs several "
-                           "properties at once)");
+      return Err(tok_.pos,
+                 "AND inside an observation is not supported (it needs several "
+                 "properties at once)");
     }
     return OkStatus();
   }

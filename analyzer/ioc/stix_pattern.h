@@ -26,7 +26,7 @@ inline constexpr std::size_t kMaxStixComparisons = 1000;
 inline constexpr std::size_t kMaxStixNesting = 32;
 
 struct StixComparison {
-  std::string type;  // indicator type name (feed.h): sha256, filename, ip, cidr, domain, ...
+  std::string type;   // indicator type name (feed.h): sha256, filename, ip, cidr, domain, ...
   std::string value;  // as written in the pattern, unescaped (canonicalized by the caller)
 };
 

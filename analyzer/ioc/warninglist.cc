@@ -89,8 +89,8 @@ void Warninglist::LoadText(std::string_view name, std::string_view text) {
     if (l.empty() || l.front() == '#') continue;
     std::size_t space = l.find_first_of(" \t");
     std::string_view type = l.substr(0, space);
-    std::string_view value = space == std::string_view::npos ? std::string_view()
-                                                             : TrimSpace(l.substr(space + 1));
+    std::string_view value =
+        space == std::string_view::npos ? std::string_view() : TrimSpace(l.substr(space + 1));
     if (type == "list") {
       lists_.push_back(ToValidUtf8(value));
       list = static_cast<std::uint32_t>(lists_.size() - 1);
@@ -142,7 +142,8 @@ std::optional<std::string> Warninglist::Covers(const FeedIndicator& i) const {
   if (i.type == "ip" || i.type == "cidr") {
     auto a = ParseAddress(i.value);
     if (!a) return std::nullopt;
-    if (i.type == "cidr" && ((a->family == 4 && a->prefix < 8) || (a->family == 6 && a->prefix < 16)))
+    if (i.type == "cidr" &&
+        ((a->family == 4 && a->prefix < 8) || (a->family == 6 && a->prefix < 16)))
       return std::string("address block too broad");
     for (const Block& b : blocks_) {
       if (b.family != a->family) continue;

@@ -72,11 +72,11 @@ Result<std::optional<FeedRow>> FeedStore::Find(std::string_view id_or_name) {
     if (!r) return Context("find feed", r.error());
     if (r->has_value()) return r;
   }
-  auto r = OneFeed(db_,
-                   "SELECT " + std::string(kFeedColumns) +
-                       " FROM ioc_feeds WHERE name = ?1 ORDER BY (" + kCurrent +
-                       ") DESC, version DESC LIMIT 1",
-                   [&](Statement& s) { s.BindText(1, id_or_name); });
+  auto r =
+      OneFeed(db_,
+              "SELECT " + std::string(kFeedColumns) + " FROM ioc_feeds WHERE name = ?1 ORDER BY (" +
+                  kCurrent + ") DESC, version DESC LIMIT 1",
+              [&](Statement& s) { s.BindText(1, id_or_name); });
   if (!r) return Context("find feed", r.error());
   return r;
 }
@@ -179,8 +179,8 @@ Result<std::vector<FeedRow>> FeedStore::List(bool all) {
 Status FeedStore::ForEachIndicator(
     std::optional<std::int64_t> feed_id,
     const std::function<void(const FeedRow&, const IndicatorRow&)>& fn) {
-  std::string sql = "SELECT " + std::string(kFeedColumns) +
-                    " FROM ioc_feeds WHERE " + (feed_id ? "id = ?1" : kCurrent) + " ORDER BY id";
+  std::string sql = "SELECT " + std::string(kFeedColumns) + " FROM ioc_feeds WHERE " +
+                    (feed_id ? "id = ?1" : kCurrent) + " ORDER BY id";
   auto feeds = db_.Prepare(sql);
   if (!feeds) return Context("read feeds", feeds.error());
   if (feed_id) feeds->BindInt64(1, *feed_id);

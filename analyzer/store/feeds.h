@@ -97,9 +97,10 @@ struct ObservationView {
   std::string observed_at;
   std::string source;  // "bundle" or "scan"
   std::int64_t source_id = 0;
-  std::string path, sha256, md5, sha1;               // file, process
+  std::string path, sha256, md5, sha1;  // file, process
+  std::string mtime;                    // file: when its content last changed
   std::string src_ip, dst_ip, domain, url, ja3, ja4, user_agent;
-  std::string name, command_line, ip;                // host observations
+  std::string name, command_line, ip;  // host observations
   std::int64_t src_port = 0, dst_port = 0, port = 0;
   std::string transport;
 };
@@ -107,8 +108,8 @@ struct ObservationView {
 struct ObservationQuery {
   enum class Field { kHash, kDomain, kIp, kUrl, kJa3, kUserAgent };
   Field field = Field::kHash;
-  std::string value;  // canonical: lower-case hash, domain, address
-  bool subdomains = false;  // kDomain: also names under `value`
+  std::string value;         // canonical: lower-case hash, domain, address
+  bool subdomains = false;   // kDomain: also names under `value`
   std::string since, until;  // RFC 3339; "" for no bound
   std::int64_t limit = 0;    // 0: no limit
 };

@@ -13,7 +13,7 @@ Error Context(const std::string& what, const Error& e) {
 // Each table's SELECT, with the columns Read() expects in this order.
 constexpr std::string_view kFileSelect =
     "SELECT o.id, o.host_id, h.name, 'file', o.observed_at, o.bundle_id, o.scan_id, o.path, "
-    "o.sha256, o.md5, o.sha1 FROM file_observations o JOIN hosts h ON h.id = o.host_id";
+    "o.sha256, o.md5, o.sha1, o.mtime FROM file_observations o JOIN hosts h ON h.id = o.host_id";
 constexpr std::string_view kNetSelect =
     "SELECT o.id, o.host_id, h.name, o.kind, o.observed_at, o.bundle_id, NULL, o.transport, "
     "o.src_ip, o.src_port, o.dst_ip, o.dst_port, o.domain, o.url, o.ja3, o.ja4, o.user_agent, "
@@ -43,6 +43,7 @@ ObservationView Read(std::string_view table, const Statement& s) {
     v.sha256 = s.ColumnText(8);
     v.md5 = s.ColumnText(9);
     v.sha1 = s.ColumnText(10);
+    v.mtime = s.ColumnText(11);
   } else if (table == "net") {
     v.transport = s.ColumnText(7);
     v.src_ip = s.ColumnText(8);
@@ -158,7 +159,10 @@ Result<std::vector<ObservationView>> ObservationStore::Search(const ObservationQ
                       " ORDER BY o.observed_at LIMIT ?4";
     auto stmt = db_.Prepare(sql);
     if (!stmt) return Context("search", stmt.error());
-    stmt->BindText(1, q.value).BindText(2, q.since).BindText(3, q.until).BindInt64(4, q.limit > 0 ? q.limit : -1);
+    stmt->BindText(1, q.value)
+        .BindText(2, q.since)
+        .BindText(3, q.until)
+        .BindInt64(4, q.limit > 0 ? q.limit : -1);
     for (;;) {
       auto row = stmt->Step();
       if (!row) return Context("search", row.error());
