@@ -185,6 +185,11 @@ int RunSearch(const Args& args) {
     return std::tie(a.observed_at, a.host_name, a.table, a.id) <
            std::tie(b.observed_at, b.host_name, b.table, b.id);
   });
+  // A conversation inside the range is found by both its addresses: report it once.
+  found.erase(
+      std::unique(found.begin(), found.end(),
+                  [](const auto& a, const auto& b) { return a.table == b.table && a.id == b.id; }),
+      found.end());
   bool truncated = limit > 0 && found.size() > static_cast<std::size_t>(limit);
   if (truncated) found.resize(static_cast<std::size_t>(limit));
 
