@@ -5,6 +5,8 @@
 // same content again adds nothing; changed content replaces the previous version); and
 // retro-hunts every stored observation with it. All of it in one transaction, with one
 // audit entry. Stored feeds are matched by scan, analyze and pcap beside the IOC files.
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <iostream>
@@ -123,6 +125,12 @@ int Import(const Args& args, const Args& argv_all) {
     return Fail("ioc import", s.error().message, kExitUsage);
   if (f.name.empty()) f.name = DefaultName(f.paths.front());
 
+  // Progress, on a terminal only: a million-indicator feed takes some seconds.
+  const bool tty = !f.json && ::isatty(STDERR_FILENO) == 1;
+  auto stage = [&](const char* what) {
+    if (tty) std::fprintf(stderr, "beffroi: %s...\n", what);
+  };
+  stage("reading the feed");
   auto warninglist = LoadWarninglists(f);
   if (!warninglist.ok()) return Fail("ioc import", warninglist.error().message);
   ioc::FeedContent content;
@@ -176,6 +184,7 @@ int Import(const Args& args, const Args& argv_all) {
                                   " warninglists matched); nothing stored");
   }
 
+  stage("storing the indicators");
   auto store = OpenStore(f.engine);
   if (!store.ok()) return Fail("ioc import", store.error().message);
   store::FeedStore feeds((*store)->db());
@@ -246,6 +255,7 @@ int Import(const Args& args, const Args& argv_all) {
 
   RetroHuntCounts hunt;
   if (!f.no_retro_hunt) {
+    stage("retro-hunting the stored observations");
     ioc::IocSet set;
     auto loaded = LoadStoredFeeds(**store, set, inserted->id);
     if (!loaded.ok()) return Fail("ioc import", loaded.error().message + " (nothing stored)");

@@ -67,6 +67,27 @@ bool IsPrivateAddress(const std::string& ip) {
   return false;
 }
 
+correlate::Finding NetworkIndicatorFinding(const ioc::NetworkHit& hit, const std::string& field,
+                                           const std::string& locator,
+                                           const std::string& observed_at) {
+  const ioc::NetworkIndicator& ind = *hit.indicator;
+  correlate::Finding f;
+  f.kind = "ioc.network";
+  f.rule = std::string(ioc::NetworkTypeName(ind.type)) + ":" + ind.value;
+  f.score = ind.score;
+  f.techniques = ind.techniques;
+  f.playbook = ind.playbook;
+  f.description = ind.description.empty() ? "Network indicator " + ind.value : ind.description;
+  f.file_path = locator;
+  f.observed_at = observed_at;
+  f.reasons = {{"indicator", ind.value},
+               {"type", ioc::NetworkTypeName(ind.type)},
+               {"list", ind.source},
+               {"field", field},
+               {"observed", hit.value}};
+  return f;
+}
+
 bool IsNetworkDataset(std::string_view d) {
   return d == "beffroi.dns" || d == "beffroi.http" || d == "beffroi.tls" || d == "beffroi.flow";
 }
@@ -145,23 +166,10 @@ std::vector<correlate::Finding> NetIngest::Match(const Event& e, const std::stri
   collect("user_agent.original");
 
   for (const auto& h : hits) {
-    const ioc::NetworkIndicator& ind = *h.hit.indicator;
-    correlate::Finding f;
-    f.kind = "ioc.network";
-    f.rule = std::string(ioc::NetworkTypeName(ind.type)) + ":" + ind.value;
-    f.score = ind.score;
-    f.techniques = ind.techniques;
-    f.playbook = ind.playbook;
-    f.description = ind.description.empty() ? "Network indicator " + ind.value : ind.description;
-    f.file_path = locator;
-    f.observed_at = e.GetString("@timestamp");
-    f.reasons = {{"indicator", ind.value},
-                 {"type", ioc::NetworkTypeName(ind.type)},
-                 {"list", ind.source},
-                 {"field", h.field},
-                 {"observed", h.hit.value},
-                 {"event", e.dataset()},
-                 {"connection", FiveTupleText(e)}};
+    correlate::Finding f =
+        NetworkIndicatorFinding(h.hit, h.field, locator, e.GetString("@timestamp"));
+    f.reasons["event"] = e.dataset();
+    f.reasons["connection"] = FiveTupleText(e);
     out.push_back(std::move(f));
   }
   return out;

@@ -39,6 +39,13 @@ struct SampleRef {
 // side of a conversation, never matched against address indicators.
 bool IsPrivateAddress(const std::string& ip);
 
+// The finding for a network indicator hit on `field` of an observation found at `locator`
+// ("net:tcp 10.0.0.5 -> 203.0.113.7:443"), observed at `observed_at`: kind ioc.network, the
+// rule "TYPE:VALUE", the indicator's score, techniques, playbook and list as reasons.
+correlate::Finding NetworkIndicatorFinding(const ioc::NetworkHit& hit, const std::string& field,
+                                           const std::string& locator,
+                                           const std::string& observed_at);
+
 // True for the datasets NetIngest handles.
 bool IsNetworkDataset(std::string_view dataset);
 

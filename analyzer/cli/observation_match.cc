@@ -18,24 +18,6 @@ bool Unspecified(const std::string& ip) {
   return ip.empty() || ip == "0.0.0.0" || ip == "::" || ip == "*";
 }
 
-correlate::Finding NetworkFinding(const ioc::NetworkHit& hit, const std::string& field,
-                                  const std::string& locator, const store::ObservationView& v) {
-  const ioc::NetworkIndicator& ind = *hit.indicator;
-  correlate::Finding f;
-  f.kind = "ioc.network";
-  f.rule = std::string(ioc::NetworkTypeName(ind.type)) + ":" + ind.value;
-  f.score = ind.score;
-  f.techniques = ind.techniques;
-  f.playbook = ind.playbook;
-  f.description = ind.description.empty() ? "Network indicator " + ind.value : ind.description;
-  f.file_path = locator;
-  f.observed_at = v.observed_at;
-  f.reasons = {{"indicator", ind.value}, {"type", ioc::NetworkTypeName(ind.type)},
-               {"list", ind.source},     {"field", field},
-               {"observed", hit.value},  {"observation", v.kind}};
-  return f;
-}
-
 }  // namespace
 
 std::vector<std::string> CommandWords(std::string_view line) {
@@ -79,8 +61,10 @@ void ObservationMatcher::Network(const std::string& field, const std::string& lo
                                  const store::ObservationView& v,
                                  std::vector<ioc::NetworkHit>& hits,
                                  std::vector<correlate::Finding>& out) const {
-  for (const ioc::NetworkHit& h : hits)
-    out.push_back(NetworkFinding(h, field, locator, v));
+  for (const ioc::NetworkHit& h : hits) {
+    out.push_back(NetworkIndicatorFinding(h, field, locator, v.observed_at));
+    out.back().reasons["observation"] = v.kind;
+  }
   hits.clear();
 }
 

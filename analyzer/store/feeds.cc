@@ -2,12 +2,10 @@
 
 #include <string>
 
+#include "analyzer/store/feeds_internal.h"
+
 namespace beffroi::store {
 namespace {
-
-Error Context(const std::string& what, const Error& e) {
-  return MakeError(e.code, what + ": " + e.message);
-}
 
 constexpr std::string_view kFeedColumns =
     "id, name, version, format, sources_json, content_sha256, imported_at, imported_by, "

@@ -2,13 +2,10 @@
 #include <string>
 
 #include "analyzer/store/feeds.h"
+#include "analyzer/store/feeds_internal.h"
 
 namespace beffroi::store {
 namespace {
-
-Error Context(const std::string& what, const Error& e) {
-  return MakeError(e.code, what + ": " + e.message);
-}
 
 // Each table's SELECT, with the columns Read() expects in this order.
 constexpr std::string_view kFileSelect =
