@@ -4,7 +4,6 @@
 // and everything else, which is warned about by name so a feed author can see it.
 #include <algorithm>
 #include <filesystem>
-#include <set>
 
 #include "analyzer/ioc/feed.h"
 #include "analyzer/ioc/json_salvage.h"
@@ -375,7 +374,6 @@ Status LoadMispFeedDirectory(const std::string& dir, FeedContent& out) {
     out.Skip("not a MISP feed", manifest_path + ": not a MISP manifest (a JSON object of events)");
     return OkStatus();
   }
-  Status result;
   for (const auto& [uuid, entry] : manifest.value.items()) {
     // The key becomes a file name: a UUID, nothing that could leave the directory.
     bool safe =
@@ -398,7 +396,7 @@ Status LoadMispFeedDirectory(const std::string& dir, FeedContent& out) {
     out.files.push_back(path);
     ParseMispEvent(path, *event, out);
   }
-  return result;
+  return OkStatus();
 }
 
 }  // namespace beffroi::ioc

@@ -1,7 +1,6 @@
 // STIX 2.1 bundles (see feed.h): indicators with STIX patterns, their ATT&CK context from
 // kill chain phases, labels, external references and "indicates" relationships.
 #include <map>
-#include <set>
 
 #include "analyzer/ioc/feed.h"
 #include "analyzer/ioc/json_salvage.h"
