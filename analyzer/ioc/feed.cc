@@ -126,6 +126,27 @@ std::string FileNameRegex(std::string_view name) {
   return out;
 }
 
+std::optional<std::string> ExactFileName(std::string_view pattern) {
+  constexpr std::string_view kStart = "(^|/)";
+  if (pattern.size() <= kStart.size() + 1 || !pattern.starts_with(kStart) ||
+      !pattern.ends_with('$'))
+    return std::nullopt;
+  std::string_view body = pattern.substr(kStart.size(), pattern.size() - kStart.size() - 1);
+  std::string name;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (c == '\\') {
+      if (i + 1 >= body.size() || !IsRegexSpecial(body[i + 1])) return std::nullopt;
+      c = body[++i];
+    } else if (IsRegexSpecial(c)) {
+      return std::nullopt;
+    }
+    if (c == '/' || c == '\\') return std::nullopt;
+    name += c;
+  }
+  return ToLowerAscii(name);
+}
+
 std::vector<std::string> TechniqueIds(std::string_view text) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i + 5 <= text.size(); ++i) {

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,6 +74,10 @@ bool IsIndicatorType(std::string_view type);
 // A filename-IOC regex matching the file name `name` exactly, in any directory ("evil.exe"
 // → "(^|/)evil\.exe$"); a `name` with separators must match at the end of the path.
 std::string FileNameRegex(std::string_view name);
+// The inverse: the lower-case file name a FileNameRegex pattern matches, or nothing for any
+// other regex. Lets a feed's thousands of exact names be one hash lookup per path instead of
+// thousands of regex searches.
+std::optional<std::string> ExactFileName(std::string_view pattern);
 // ATT&CK technique ids ("T1486", "T1059.001") found in `text`, in order.
 std::vector<std::string> TechniqueIds(std::string_view text);
 // Score of a MISP threat_level_id (1 high .. 4 undefined), or `fallback`.

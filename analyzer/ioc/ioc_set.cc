@@ -126,6 +126,19 @@ std::vector<IocHit> IocSet::MatchFile(std::string_view path, const Digests& dige
   MatchHashes(store.iocs.md5, digests.md5, HashKind::kMd5, store, hits);
   MatchHashes(store.iocs.sha1, digests.sha1, HashKind::kSha1, store, hits);
   MatchHashes(store.iocs.sha256, digests.sha256, HashKind::kSha256, store, hits);
+  if (!store.exact_names.empty()) {
+    std::size_t slash = path.find_last_of("/\\");
+    std::string name =
+        ToLowerAscii(slash == std::string_view::npos ? path : path.substr(slash + 1));
+    auto [first, last] = store.exact_names.equal_range(name);
+    for (auto it = first; it != last; ++it) {
+      const NameIoc& ioc = it->second;
+      const IocContext& context = store.GetContext(ioc.context);
+      hits.push_back(IocHit{"ioc.filename", ioc.pattern, "file.path", ioc.score,
+                            store.String(ioc.description), store.Source(ioc.file, 0),
+                            context.techniques, context.playbook});
+    }
+  }
   if (store.filenames.empty() || path.size() > kMaxMatchedPathLength) return hits;
   std::string lowered = ToLowerAscii(path);
   for (const FilenameIoc& ioc : store.filenames) {
@@ -174,6 +187,12 @@ bool IocSet::AddFeedIndicator(std::string_view source, const FeedIndicator& indi
     return ok ? true : warn("not a hex digest");
   }
   if (type == "filename") {
+    if (auto name = ExactFileName(indicator.value)) {
+      store.exact_names.emplace(std::move(*name),
+                                NameIoc{ToValidUtf8(indicator.value), score,
+                                        store.Intern(indicator.comment), file, context});
+      return true;
+    }
     auto regex = PathRegex::Compile(indicator.value);
     if (!regex) return warn(regex.error().message);
     store.filenames.push_back(FilenameIoc{std::move(regex).value(), std::nullopt, score,
@@ -206,6 +225,10 @@ std::vector<ExportedIndicator> IocSet::Indicators() const {
     out.push_back(ExportedIndicator{"filename", f.regex.pattern(), f.score,
                                     store.String(f.description), store.Source(f.file, f.line)});
   }
+  for (const auto& [name, n] : store.exact_names) {
+    out.push_back(ExportedIndicator{"filename", n.pattern, n.score, store.String(n.description),
+                                    store.Source(n.file, 0)});
+  }
   for (const NetworkIndicator& n : store.network) {
     out.push_back(ExportedIndicator{std::string(NetworkTypeName(n.type)), n.value, n.score,
                                     n.description, n.source});
@@ -228,7 +251,7 @@ IocSummary IocSet::summary() const {
   c.md5 = store.iocs.md5.size();
   c.sha1 = store.iocs.sha1.size();
   c.sha256 = store.iocs.sha256.size();
-  c.filename = store.filenames.size();
+  c.filename = store.filenames.size() + store.exact_names.size();
   for (const FileSummary& file : store.files) {
     c.ip += file.counts.ip;
     c.cidr += file.counts.cidr;

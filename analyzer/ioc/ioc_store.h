@@ -35,6 +35,15 @@ struct FilenameIoc {
   std::uint32_t context = 0;
 };
 
+// A filename IOC that is one exact file name (ExactFileName), matched by a hash lookup.
+struct NameIoc {
+  std::string pattern;  // the regex as stored, reported as the indicator
+  int score = kDefaultFilenameScore;
+  std::uint32_t description = 0;
+  std::uint32_t file = 0;
+  std::uint32_t context = 0;
+};
+
 struct AllowlistPath {
   PathRegex regex;
   std::uint32_t file = 0;
@@ -69,6 +78,7 @@ class IocStore {
   HashIndexes iocs;
   HashIndexes allowed;
   std::vector<FilenameIoc> filenames;
+  std::unordered_multimap<std::string, NameIoc> exact_names;  // lower-case file name -> IOC
   std::vector<AllowlistPath> allowed_paths;
   std::vector<NetworkIndicator> network;
   std::vector<std::string> warnings;

@@ -330,6 +330,11 @@ TEST(Feed, TechniqueIdsAndFileNameRegex) {
             (std::vector<std::string>{"T1486", "T1059.001"}));
   EXPECT_EQ(FileNameRegex("a+b.exe"), "(^|/)a\\+b\\.exe$");
   EXPECT_EQ(FileNameRegex("C:\\tmp\\x.exe"), "C:\\\\tmp\\\\x\\.exe$");
+  EXPECT_EQ(ExactFileName(FileNameRegex("Ryuk+ReadMe.HTML")), "ryuk+readme.html");
+  EXPECT_EQ(ExactFileName("(^|/)a.exe$"), std::nullopt);  // '.' is any character there
+  EXPECT_EQ(ExactFileName("(^|/)a\\.exe"), std::nullopt);
+  EXPECT_EQ(ExactFileName(FileNameRegex("C:\\tmp\\x.exe")), std::nullopt);
+  EXPECT_EQ(ExactFileName("(^|/)$"), std::nullopt);
 }
 
 TEST(Feed, LokiAndCsvListsComeThroughTheIocSetLoaders) {
@@ -366,6 +371,13 @@ TEST(IocSetFeeds, StoredIndicatorsMatchWithTheirFeedAndMetadata) {
                     "",
                     ""}));
   set.CommitFeed();
+  EXPECT_TRUE(set.AddFeedIndicator(
+      "feed cert v2", FeedIndicator{"filename", "readme\\.hta$", 60, "regex", {}, "", ""}));
+  // Exact names are a lookup, case-insensitive, with either separator; a name ending
+  // the same way is not the name.
+  ASSERT_EQ(set.MatchFile("C:\\Users\\Public\\RYUK.EXE", Digests{}).size(), 1u);
+  EXPECT_TRUE(set.MatchFile("/tmp/notryuk.exe", Digests{}).empty());
+  EXPECT_EQ(set.MatchFile("/srv/readme.hta", Digests{}).size(), 1u);
   auto hits = set.MatchFile("/tmp/ryuk.exe", Digests{"", "", kSha});
   ASSERT_EQ(hits.size(), 2u);
   EXPECT_EQ(hits[0].kind, "ioc.hash");
@@ -377,8 +389,11 @@ TEST(IocSetFeeds, StoredIndicatorsMatchWithTheirFeedAndMetadata) {
   ASSERT_EQ(set.network().size(), 1u);
   EXPECT_EQ(set.network()[0].source, "feed cert v2");
   EXPECT_EQ(set.warnings().size(), 1u);
+  EXPECT_EQ(hits[1].indicator, "(^|/)ryuk\\.exe$");
+  EXPECT_EQ(hits[1].source, "feed cert v2");
   auto exported = set.Indicators();
-  EXPECT_EQ(exported.size(), 3u);
+  EXPECT_EQ(exported.size(), 4u);
+  EXPECT_EQ(set.summary().counts.filename, 2u);
 }
 
 }  // namespace
