@@ -251,15 +251,18 @@ CREATE TABLE host_observations (
   ip TEXT, port INTEGER, transport TEXT,
   detail TEXT          -- JSON: pid, user, schedule, unit, message ...
 ) STRICT;
-CREATE INDEX host_observations_sha256 ON host_observations(sha256);
-CREATE INDEX host_observations_ip ON host_observations(ip);
+CREATE INDEX host_observations_sha256 ON host_observations(sha256) WHERE sha256 IS NOT NULL;
+CREATE INDEX host_observations_ip ON host_observations(ip) WHERE ip IS NOT NULL;
 CREATE INDEX host_observations_host ON host_observations(host_id, observed_at);
 
--- Search by URL, fingerprint and user agent as fast as by domain and address.
-CREATE INDEX net_observations_url ON net_observations(url);
-CREATE INDEX net_observations_ja3 ON net_observations(ja3);
-CREATE INDEX net_observations_user_agent ON net_observations(user_agent);
-CREATE INDEX net_observations_sha256 ON net_observations(sha256);
+-- Search by URL, fingerprint and user agent as fast as by domain and address. Partial: most
+-- records have none of these, and an index entry per NULL would only slow ingest down
+-- (`column = ?` implies NOT NULL, so lookups still use them).
+CREATE INDEX net_observations_url ON net_observations(url) WHERE url IS NOT NULL;
+CREATE INDEX net_observations_ja3 ON net_observations(ja3) WHERE ja3 IS NOT NULL;
+CREATE INDEX net_observations_user_agent ON net_observations(user_agent)
+  WHERE user_agent IS NOT NULL;
+CREATE INDEX net_observations_sha256 ON net_observations(sha256) WHERE sha256 IS NOT NULL;
 CREATE INDEX file_observations_by_md5 ON file_observations(md5) WHERE md5 IS NOT NULL;
 CREATE INDEX file_observations_by_sha1 ON file_observations(sha1) WHERE sha1 IS NOT NULL;
 )sql";
