@@ -1,5 +1,6 @@
 // `beffroi analyze BUNDLE...`: verify each bundle against its manifest (a bundle that does not
-// match is refused whole, naming the file), ingest its file events, YARA-scan its samples
+// match is refused whole, naming the file), ingest its file events and its process, socket,
+// persistence and anomaly events (matched against the IOCs too), YARA-scan its samples
 // with the externals of the file they were copied from, match IOC lists on every file event,
 // and record detections and incidents. One transaction per bundle: a bundle is stored whole
 // or not at all, and the same bundle twice adds nothing.
@@ -12,6 +13,7 @@
 #include "analyzer/cli/context.h"
 #include "analyzer/cli/matcher.h"
 #include "analyzer/cli/net_ingest.h"
+#include "analyzer/cli/observation_match.h"
 #include "analyzer/cli/parse.h"
 #include "analyzer/cli/recorder.h"
 #include "common/bundle.h"
@@ -38,7 +40,7 @@ struct BundleOutcome {
   std::string status;  // "ingested", "duplicate", "refused", "error"
   std::string message;
   std::int64_t bundle_id = 0;
-  std::uint64_t events = 0, files = 0, network = 0, samples_scanned = 0, bad_lines = 0,
+  std::uint64_t events = 0, files = 0, network = 0, host = 0, samples_scanned = 0, bad_lines = 0,
                 bad_samples = 0;
   RecordCounts counts;
 };
@@ -64,6 +66,7 @@ class BundleIngest {
       : engine_(engine),
         store_(store),
         matcher_(matcher),
+        observations_(engine.iocs),
         actor_(std::move(actor)),
         window_ns_(window_ns) {}
 
@@ -143,6 +146,8 @@ class BundleIngest {
     auto reader = NdjsonReader::Open(dir + "/" + std::string(kEventsName));
     if (!reader.ok()) return reader.error();
     std::vector<store::FileObservationRow> batch;
+    std::vector<store::HostObservationRow> host_batch;
+    store::ObservationStore host_store(store_.db());
     // sample path -> what it is a copy of (files, stream directions, HTTP bodies)
     std::map<std::string, std::vector<SampleRef>> samples;
     NetIngest net(engine_, store_, *bundle_id);
@@ -180,6 +185,22 @@ class BundleIngest {
           return s;
         continue;
       }
+      if (auto row = HostObservationFromEvent(e, *host_id, *bundle_id)) {
+        // Processes, sockets, persistence entries and anomalies: stored for search and
+        // retro-hunts, and matched now.
+        ++out.host;
+        auto findings = observations_.Match(ViewOf(*row, m.info.host_name));
+        host_batch.push_back(std::move(*row));
+        if (host_batch.size() >= 10000) {
+          if (auto s = host_store.InsertHostObservations(host_batch); !s.ok()) return s;
+          host_batch.clear();
+        }
+        if (auto s = recorder.Record(*host_id, m.info.host_name, findings, "bundle", *bundle_id);
+            !s.ok()) {
+          return s;
+        }
+        continue;
+      }
       if (dataset != "beffroi.file" || e.GetString("file.type") != "file") continue;
       ++out.files;
       FileFacts facts = FactsFromEvent(e);
@@ -212,6 +233,7 @@ class BundleIngest {
       }
     }
     if (auto s = store_.InsertFileObservations(batch); !s.ok()) return s;
+    if (auto s = host_store.InsertHostObservations(host_batch); !s.ok()) return s;
     if (auto s = net.Flush(); !s.ok()) return s;
     return ScanSamples(dir, samples, *bundle_id, recorder, out);
   }
@@ -316,6 +338,7 @@ class BundleIngest {
   const Engine& engine_;
   store::Store& store_;
   FileMatcher& matcher_;
+  ObservationMatcher observations_;
   std::string actor_;
   std::int64_t window_ns_;
 };
@@ -349,6 +372,7 @@ int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bun
                         {"events", o.events},
                         {"files", o.files},
                         {"network_events", o.network},
+                        {"host_observations", o.host},
                         {"samples_scanned", o.samples_scanned},
                         {"bad_lines", o.bad_lines},
                         {"bad_samples", o.bad_samples},

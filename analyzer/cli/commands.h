@@ -18,5 +18,8 @@ int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bun
                    double window_hours, bool json, const Args& argv_all);
 int RunIncidents(const Args& args);
 int RunRules(const Args& args);
+// `beffroi ioc import|list|remove` (ioc.cc) and `beffroi search` (search.cc).
+int RunIoc(const Args& args, const Args& argv_all);
+int RunSearch(const Args& args);
 
 }  // namespace beffroi::cli

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "agents/host/file_event.h"
+#include "analyzer/cli/feeds.h"
 #include "common/fs.h"
 #include "common/hash.h"
 
@@ -29,7 +30,10 @@ void AddEngineFlags(po::options_description& desc, EngineFlags& f) {
                      "YARA rule file or directory (default: the bundled rules/); repeatable")(
       "ioc", po::value(&f.iocs)->composing(),
       "IOC list file or directory (default: the bundled rules/ioc/); repeatable")(
-      "no-iocs", po::bool_switch(&f.no_iocs), "load no IOC list, not even the bundled ones")(
+      "no-iocs", po::bool_switch(&f.no_iocs),
+      "load no IOC list, not even the bundled ones or the imported feeds")(
+      "no-feeds", po::bool_switch(&f.no_feeds),
+      "leave out the IOC feeds imported into --db (beffroi ioc import)")(
       "allowlist", po::value(&f.allowlist)->composing(),
       "known-good hashes and paths (default: the bundled rules/allowlist/); repeatable")(
       "rules-cache", po::value(&f.rules_cache),
@@ -149,6 +153,22 @@ std::set<std::string> ExternalsUsed(const std::vector<std::string>& rule_files) 
   return used;
 }
 
+Status LoadAllowlists(const EngineFlags& flags, ioc::IocSet& set) {
+  std::string bundled = BundledRulesDir();
+  std::vector<std::string> allow = flags.allowlist;
+  if (allow.empty() && !bundled.empty()) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(bundled + "/allowlist", ec)) {
+      if (entry.is_regular_file()) allow.push_back(entry.path().string());
+    }
+    std::sort(allow.begin(), allow.end());
+  }
+  for (const std::string& p : allow) {
+    if (Status s = set.LoadAllowlist(p); !s.ok()) return s;
+  }
+  return OkStatus();
+}
+
 Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags) {
   auto engine = std::make_unique<Engine>();
   auto library = yara::YaraLibrary::Init();
@@ -167,7 +187,7 @@ Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags) {
     // The YARA rules are in the category folders; ioc/ and allowlist/ hold other formats.
     for (const auto& entry : fs::directory_iterator(bundled)) {
       std::string name = entry.path().filename().string();
-      if (entry.is_directory() && name != "ioc" && name != "allowlist")
+      if (entry.is_directory() && name != "ioc" && name != "allowlist" && name != "warninglists")
         rules.push_back(entry.path().string());
     }
     std::sort(rules.begin(), rules.end());
@@ -187,17 +207,17 @@ Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags) {
       if (!s.ok()) return s.error();
     }
   }
-  std::vector<std::string> allow = flags.allowlist;
-  if (allow.empty() && !bundled.empty()) {
+  if (!flags.no_iocs && !flags.no_feeds) {
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(bundled + "/allowlist", ec)) {
-      if (entry.is_regular_file()) allow.push_back(entry.path().string());
+    if (fs::exists(flags.db, ec)) {
+      auto store = store::Store::Open(flags.db);
+      if (!store.ok()) return store.error();
+      auto loaded = LoadStoredFeeds(**store, engine->iocs);
+      if (!loaded.ok()) return loaded.error();
+      engine->feed_indicators = *loaded;
     }
-    std::sort(allow.begin(), allow.end());
   }
-  for (const std::string& p : allow) {
-    if (Status s = engine->iocs.LoadAllowlist(p); !s.ok()) return s.error();
-  }
+  if (Status s = LoadAllowlists(flags, engine->iocs); !s.ok()) return s.error();
   engine->warnings = engine->iocs.warnings();
   engine->externals_used = ExternalsUsed(engine->rules->files());
   engine->hashes = kSha256 | (engine->iocs.needs_md5() ? kMd5 : 0u) |

@@ -39,6 +39,7 @@ struct EngineFlags {
   int timeout = 60;
   int max_matches = 100;
   bool no_iocs = false;
+  bool no_feeds = false;  // --no-feeds: leave out the feeds imported into --db
 };
 
 void AddDbFlag(boost::program_options::options_description& desc, EngineFlags& flags);
@@ -56,6 +57,7 @@ struct Engine {
   std::unique_ptr<yara::YaraLibrary> library;
   std::shared_ptr<yara::RuleSet> rules;
   ioc::IocSet iocs;
+  std::size_t feed_indicators = 0;    // of the feeds imported into the database
   std::vector<std::string> warnings;  // IOC lines that did not parse ("FILE:LINE: message")
   yara::ScanLimits limits;
   // Which digests each file needs: MD5 when an IOC list has MD5s or a rule reads the `md5`
@@ -72,8 +74,12 @@ struct Engine {
 // A file that cannot be read counts as using them all.
 std::set<std::string> ExternalsUsed(const std::vector<std::string>& rule_files);
 
-// Compile errors come back as an Error whose message lists "FILE:LINE: message" lines.
+// Compile errors come back as an Error whose message lists "FILE:LINE: message" lines. The
+// IOC set holds the IOC files and the current feeds imported into flags.db (when it exists),
+// unless --no-iocs or --no-feeds.
 Result<std::unique_ptr<Engine>> LoadEngine(const EngineFlags& flags);
+// The known-good lists (--allowlist, else the bundled ones) into `set`.
+Status LoadAllowlists(const EngineFlags& flags, ioc::IocSet& set);
 
 // `read_only`: for commands that only report; the file must then exist (a mistyped --db must
 // not quietly create an empty database and report "no incidents").

@@ -20,11 +20,16 @@ Usage:
   beffroi incidents list [options]      incidents found so far
   beffroi incidents show N [options]    one incident: detections, reasons, audit log
   beffroi rules check [PATH...]         compile and lint YARA rules
+  beffroi ioc import PATH... [options]  import a MISP, STIX 2.1, Loki/THOR or CSV feed, retro-hunt
+  beffroi ioc list | remove FEED        feeds imported so far; stop matching one
+  beffroi search --hash H|--domain D|--ip IP[/LEN]|--url U|--ja3 J|--user-agent UA
+                                        which hosts saw it, and when
   beffroi --version
 
 Run `beffroi COMMAND --help` for the options of a command.
 Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error or bad rules,
-3 detections found, 4 a bundle failed verification.
+3 detections found (scan/analyze/pcap; ioc import: its retro-hunt), 4 a bundle failed
+verification.
 )";
 
 }  // namespace
@@ -52,6 +57,8 @@ int main(int argc, char** argv) {
     if (cmd == "pcap") return RunPcap(rest, all);
     if (cmd == "incidents") return RunIncidents(rest);
     if (cmd == "rules") return RunRules(rest);
+    if (cmd == "ioc") return RunIoc(rest, all);
+    if (cmd == "search") return RunSearch(rest);
   } catch (const std::exception& e) {
     return Fail(cmd, std::string("internal error: ") + e.what());
   }

@@ -56,14 +56,15 @@ bool FileMatcher::Allowlisted(const FileFacts& facts) const {
   return engine_.iocs.IsAllowlisted(facts.path, facts.digests);
 }
 
-std::vector<correlate::Finding> FileMatcher::MatchIocs(const FileFacts& facts) const {
+std::vector<correlate::Finding> FileIocFindings(const ioc::IocSet& iocs, const FileFacts& facts) {
   std::vector<correlate::Finding> out;
-  if (Allowlisted(facts)) return out;
-  for (const ioc::IocHit& hit : engine_.iocs.MatchFile(facts.path, facts.digests)) {
+  for (const ioc::IocHit& hit : iocs.MatchFile(facts.path, facts.digests)) {
     correlate::Finding f;
     f.kind = hit.kind;
     f.rule = hit.indicator;
     f.score = yara::ClampScore(hit.score);
+    f.techniques = hit.techniques;
+    f.playbook = hit.playbook;
     f.description = hit.description;
     f.reasons = {
         {"matched_field", hit.matched_field}, {"indicator", hit.indicator}, {"source", hit.source}};
@@ -73,6 +74,10 @@ std::vector<correlate::Finding> FileMatcher::MatchIocs(const FileFacts& facts) c
     out.push_back(std::move(f));
   }
   return out;
+}
+
+std::vector<correlate::Finding> FileMatcher::MatchIocs(const FileFacts& facts) const {
+  return FileIocFindings(engine_.iocs, facts);
 }
 
 Result<yara::ScanResult> FileMatcher::ScanBuffer(std::span<const std::uint8_t> bytes,

@@ -29,6 +29,9 @@ struct FileFacts {
 };
 
 yara::Externals MakeExternals(const FileFacts& facts);
+// IOC hits on a file's path and hashes as findings (empty when allowlisted): what
+// FileMatcher::MatchIocs does, without a YARA scanner, for retro-hunts.
+std::vector<correlate::Finding> FileIocFindings(const ioc::IocSet& iocs, const FileFacts& facts);
 // Rule-set hash plus the path-dependent externals the rules read: the verdict cache's second
 // key (md5 and filetype follow from the content, which the first key, its SHA-256, fixes).
 std::string VerdictKey(const Engine& engine, const yara::Externals& externals);

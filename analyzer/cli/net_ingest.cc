@@ -12,21 +12,6 @@ namespace {
 
 constexpr std::size_t kObservationBatch = 10000;
 
-bool IsPrivateAddress(const std::string& ip) {
-  std::array<std::uint8_t, 16> b{};
-  if (inet_pton(AF_INET, ip.c_str(), b.data()) == 1) {
-    return b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
-           (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
-           (b[0] == 100 && (b[1] & 0xC0) == 64);
-  }
-  if (inet_pton(AF_INET6, ip.c_str(), b.data()) == 1) {
-    const bool loopback =
-        std::all_of(b.begin(), b.end() - 1, [](auto x) { return x == 0; }) && b[15] == 1;
-    return loopback || (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80);
-  }
-  return false;
-}
-
 std::optional<std::string> OptString(const Event& e, std::string_view key) {
   std::string v = e.GetString(key);
   if (v.empty()) return std::nullopt;
@@ -66,6 +51,42 @@ std::vector<std::string> Strings(const Event& e, std::string_view key) {
 }
 
 }  // namespace
+
+bool IsPrivateAddress(const std::string& ip) {
+  std::array<std::uint8_t, 16> b{};
+  if (inet_pton(AF_INET, ip.c_str(), b.data()) == 1) {
+    return b[0] == 10 || b[0] == 127 || (b[0] == 172 && (b[1] & 0xF0) == 16) ||
+           (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) ||
+           (b[0] == 100 && (b[1] & 0xC0) == 64);
+  }
+  if (inet_pton(AF_INET6, ip.c_str(), b.data()) == 1) {
+    const bool loopback =
+        std::all_of(b.begin(), b.end() - 1, [](auto x) { return x == 0; }) && b[15] == 1;
+    return loopback || (b[0] & 0xFE) == 0xFC || (b[0] == 0xFE && (b[1] & 0xC0) == 0x80);
+  }
+  return false;
+}
+
+correlate::Finding NetworkIndicatorFinding(const ioc::NetworkHit& hit, const std::string& field,
+                                           const std::string& locator,
+                                           const std::string& observed_at) {
+  const ioc::NetworkIndicator& ind = *hit.indicator;
+  correlate::Finding f;
+  f.kind = "ioc.network";
+  f.rule = std::string(ioc::NetworkTypeName(ind.type)) + ":" + ind.value;
+  f.score = ind.score;
+  f.techniques = ind.techniques;
+  f.playbook = ind.playbook;
+  f.description = ind.description.empty() ? "Network indicator " + ind.value : ind.description;
+  f.file_path = locator;
+  f.observed_at = observed_at;
+  f.reasons = {{"indicator", ind.value},
+               {"type", ioc::NetworkTypeName(ind.type)},
+               {"list", ind.source},
+               {"field", field},
+               {"observed", hit.value}};
+  return f;
+}
 
 bool IsNetworkDataset(std::string_view d) {
   return d == "beffroi.dns" || d == "beffroi.http" || d == "beffroi.tls" || d == "beffroi.flow";
@@ -145,21 +166,10 @@ std::vector<correlate::Finding> NetIngest::Match(const Event& e, const std::stri
   collect("user_agent.original");
 
   for (const auto& h : hits) {
-    const ioc::NetworkIndicator& ind = *h.hit.indicator;
-    correlate::Finding f;
-    f.kind = "ioc.network";
-    f.rule = std::string(ioc::NetworkTypeName(ind.type)) + ":" + ind.value;
-    f.score = ind.score;
-    f.description = ind.description.empty() ? "Network indicator " + ind.value : ind.description;
-    f.file_path = locator;
-    f.observed_at = e.GetString("@timestamp");
-    f.reasons = {{"indicator", ind.value},
-                 {"type", ioc::NetworkTypeName(ind.type)},
-                 {"list", ind.source},
-                 {"field", h.field},
-                 {"observed", h.hit.value},
-                 {"event", e.dataset()},
-                 {"connection", FiveTupleText(e)}};
+    correlate::Finding f =
+        NetworkIndicatorFinding(h.hit, h.field, locator, e.GetString("@timestamp"));
+    f.reasons["event"] = e.dataset();
+    f.reasons["connection"] = FiveTupleText(e);
     out.push_back(std::move(f));
   }
   return out;

@@ -35,6 +35,17 @@ struct SampleRef {
   std::string connection;  // network samples: "tcp 10.0.0.5:49152 -> 192.0.2.80:80"
 };
 
+// True for addresses inside private, loopback, link-local or shared (CGNAT) space: the city's
+// side of a conversation, never matched against address indicators.
+bool IsPrivateAddress(const std::string& ip);
+
+// The finding for a network indicator hit on `field` of an observation found at `locator`
+// ("net:tcp 10.0.0.5 -> 203.0.113.7:443"), observed at `observed_at`: kind ioc.network, the
+// rule "TYPE:VALUE", the indicator's score, techniques, playbook and list as reasons.
+correlate::Finding NetworkIndicatorFinding(const ioc::NetworkHit& hit, const std::string& field,
+                                           const std::string& locator,
+                                           const std::string& observed_at);
+
 // True for the datasets NetIngest handles.
 bool IsNetworkDataset(std::string_view dataset);
 

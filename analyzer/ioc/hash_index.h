@@ -1,8 +1,8 @@
 // HashIndex: a compact, sorted index of binary digests with per-entry metadata.
 //
-// Internal to beffroi_ioc. Each entry is the raw digest (16, 20 or 32 bytes) plus 13 bytes of
-// metadata (interned description id, source file id, line, score): a million SHA-256 entries
-// take about 48 MB, against several times that for a hash set of hex strings. Entries are
+// Internal to beffroi_ioc. Each entry is the raw digest (16, 20 or 32 bytes) plus 17 bytes of
+// metadata (interned description id, source file id, line, score, context id): a million SHA-256
+// entries take about 48 MB, against several times that for a hash set of hex strings. Entries are
 // appended per file and merged into the sorted run by Commit(); lookups are binary searches.
 // Not thread-safe while loading; Find() on a committed index is safe from any thread.
 #pragma once
@@ -36,6 +36,7 @@ struct HashMeta {
   std::uint32_t file = 0;         // id in the owner's file table
   std::uint32_t line = 0;
   std::uint8_t score = 0;
+  std::uint32_t context = 0;  // id in the owner's context table (techniques, playbook); 0: none
 };
 
 template <std::size_t N>
@@ -131,6 +132,8 @@ class HashIndex {
 
   std::size_t size() const { return sorted_; }
   bool empty() const { return sorted_ == 0; }
+  // The committed entries, in digest order.
+  std::span<const Entry> entries() const { return {entries_.data(), sorted_}; }
 
  private:
   static bool ByDigest(const Entry& a, const Entry& b) {

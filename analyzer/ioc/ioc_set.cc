@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "analyzer/ioc/feed.h"
 #include "analyzer/ioc/ioc_store.h"
 #include "analyzer/ioc/line_reader.h"
 #include "analyzer/ioc/list_loader.h"
@@ -23,10 +24,30 @@ void MatchHashes(const HashIndex<N>& index, std::string_view hex, HashKind kind,
   std::array<std::uint8_t, N> digest;
   if (index.empty() || !DecodeHex(hex, digest)) return;
   for (const HashEntry<N>& entry : index.Find(digest)) {
+    const IocContext& context = store.GetContext(entry.meta.context);
     hits.push_back(IocHit{"ioc.hash", HexEncode(entry.digest), std::string(HashKindEcsField(kind)),
                           entry.meta.score, store.String(entry.meta.description),
-                          store.Source(entry.meta.file, entry.meta.line)});
+                          store.Source(entry.meta.file, entry.meta.line), context.techniques,
+                          context.playbook});
   }
+}
+
+template <std::size_t N>
+void ExportHashes(const HashIndex<N>& index, HashKind kind, const IocStore& store,
+                  std::vector<ExportedIndicator>& out) {
+  for (const HashEntry<N>& e : index.entries()) {
+    out.push_back(ExportedIndicator{std::string(HashKindName(kind)), HexEncode(e.digest),
+                                    e.meta.score, store.String(e.meta.description),
+                                    store.Source(e.meta.file, e.meta.line)});
+  }
+}
+
+template <std::size_t N>
+bool AddDigest(HashIndex<N>& index, std::string_view hex, const HashMeta& meta) {
+  std::array<std::uint8_t, N> digest;
+  if (!DecodeHex(hex, digest)) return false;
+  index.Add(digest, meta);
+  return true;
 }
 
 }  // namespace
@@ -105,13 +126,28 @@ std::vector<IocHit> IocSet::MatchFile(std::string_view path, const Digests& dige
   MatchHashes(store.iocs.md5, digests.md5, HashKind::kMd5, store, hits);
   MatchHashes(store.iocs.sha1, digests.sha1, HashKind::kSha1, store, hits);
   MatchHashes(store.iocs.sha256, digests.sha256, HashKind::kSha256, store, hits);
+  if (!store.exact_names.empty()) {
+    std::size_t slash = path.find_last_of("/\\");
+    std::string name =
+        ToLowerAscii(slash == std::string_view::npos ? path : path.substr(slash + 1));
+    auto [first, last] = store.exact_names.equal_range(name);
+    for (auto it = first; it != last; ++it) {
+      const NameIoc& ioc = it->second;
+      const IocContext& context = store.GetContext(ioc.context);
+      hits.push_back(IocHit{"ioc.filename", ioc.pattern, "file.path", ioc.score,
+                            store.String(ioc.description), store.Source(ioc.file, 0),
+                            context.techniques, context.playbook});
+    }
+  }
   if (store.filenames.empty() || path.size() > kMaxMatchedPathLength) return hits;
   std::string lowered = ToLowerAscii(path);
   for (const FilenameIoc& ioc : store.filenames) {
     if (!ioc.regex.Matches(path, lowered)) continue;
     if (ioc.false_positive && ioc.false_positive->Matches(path, lowered)) continue;
+    const IocContext& context = store.GetContext(ioc.context);
     hits.push_back(IocHit{"ioc.filename", ToValidUtf8(ioc.regex.pattern()), "file.path", ioc.score,
-                          store.String(ioc.description), store.Source(ioc.file, ioc.line)});
+                          store.String(ioc.description), store.Source(ioc.file, ioc.line),
+                          context.techniques, context.playbook});
   }
   return hits;
 }
@@ -126,6 +162,78 @@ bool IocSet::IsAllowlisted(std::string_view path, const Digests& digests) const 
   std::string lowered = ToLowerAscii(path);
   return std::any_of(store.allowed_paths.begin(), store.allowed_paths.end(),
                      [&](const AllowlistPath& p) { return p.regex.Matches(path, lowered); });
+}
+
+bool IocSet::AddFeedIndicator(std::string_view source, const FeedIndicator& indicator) {
+  IocStore& store = *store_;
+  std::size_t ignored = 0;
+  auto warn = [&](const std::string& why) {
+    store.AddWarning(
+        std::string(source) + ": " + indicator.type + " " + Quote(indicator.value) + ": " + why,
+        ignored);
+    return false;
+  };
+  int score = std::clamp(indicator.score, kMinScore, kMaxScore);
+  std::uint32_t file = store.Intern(source);
+  std::uint32_t context = store.Context(indicator.techniques, indicator.playbook);
+  const std::string& type = indicator.type;
+  if (type == "md5" || type == "sha1" || type == "sha256") {
+    if (IsTrivialContentHash(indicator.value)) return warn("hash of empty content ignored");
+    HashMeta meta{store.Intern(indicator.comment), file, 0, static_cast<std::uint8_t>(score),
+                  context};
+    bool ok = type == "md5"    ? AddDigest(store.iocs.md5, indicator.value, meta)
+              : type == "sha1" ? AddDigest(store.iocs.sha1, indicator.value, meta)
+                               : AddDigest(store.iocs.sha256, indicator.value, meta);
+    return ok ? true : warn("not a hex digest");
+  }
+  if (type == "filename") {
+    if (auto name = ExactFileName(indicator.value)) {
+      store.exact_names.emplace(std::move(*name),
+                                NameIoc{ToValidUtf8(indicator.value), score,
+                                        store.Intern(indicator.comment), file, context});
+      return true;
+    }
+    auto regex = PathRegex::Compile(indicator.value);
+    if (!regex) return warn(regex.error().message);
+    store.filenames.push_back(FilenameIoc{std::move(regex).value(), std::nullopt, score,
+                                          store.Intern(indicator.comment), file, 0, context});
+    return true;
+  }
+  auto network = NetworkTypeFromName(type);
+  if (!network) return warn("unknown indicator type");
+  auto canonical = CanonicalNetworkValue(*network, indicator.value);
+  if (!canonical) return warn(canonical.error().message);
+  store.network.push_back(NetworkIndicator{*network, std::move(canonical).value(), score,
+                                           indicator.comment, std::string(source),
+                                           indicator.techniques, indicator.playbook});
+  return true;
+}
+
+void IocSet::CommitFeed() {
+  IocStore& store = *store_;
+  store.duplicates +=
+      store.iocs.md5.Commit() + store.iocs.sha1.Commit() + store.iocs.sha256.Commit();
+}
+
+std::vector<ExportedIndicator> IocSet::Indicators() const {
+  const IocStore& store = *store_;
+  std::vector<ExportedIndicator> out;
+  ExportHashes(store.iocs.md5, HashKind::kMd5, store, out);
+  ExportHashes(store.iocs.sha1, HashKind::kSha1, store, out);
+  ExportHashes(store.iocs.sha256, HashKind::kSha256, store, out);
+  for (const FilenameIoc& f : store.filenames) {
+    out.push_back(ExportedIndicator{"filename", f.regex.pattern(), f.score,
+                                    store.String(f.description), store.Source(f.file, f.line)});
+  }
+  for (const auto& [name, n] : store.exact_names) {
+    out.push_back(ExportedIndicator{"filename", n.pattern, n.score, store.String(n.description),
+                                    store.Source(n.file, 0)});
+  }
+  for (const NetworkIndicator& n : store.network) {
+    out.push_back(ExportedIndicator{std::string(NetworkTypeName(n.type)), n.value, n.score,
+                                    n.description, n.source});
+  }
+  return out;
 }
 
 const std::vector<NetworkIndicator>& IocSet::network() const {
@@ -143,7 +251,7 @@ IocSummary IocSet::summary() const {
   c.md5 = store.iocs.md5.size();
   c.sha1 = store.iocs.sha1.size();
   c.sha256 = store.iocs.sha256.size();
-  c.filename = store.filenames.size();
+  c.filename = store.filenames.size() + store.exact_names.size();
   for (const FileSummary& file : store.files) {
     c.ip += file.counts.ip;
     c.cidr += file.counts.cidr;

@@ -82,7 +82,9 @@ struct IocHit {
                               // "file.path"
   int score = 0;
   std::string description;  // the comment column, else the "# comment" line above the entry
-  std::string source;       // "FILE:LINE"
+  std::string source;       // "FILE:LINE", or "feed NAME v3" for an imported feed
+  std::vector<std::string> techniques;  // ATT&CK ids from the feed's metadata
+  std::string playbook;                 // from the feed's metadata, or ""
 };
 
 struct NetworkIndicator {
@@ -90,8 +92,23 @@ struct NetworkIndicator {
   std::string value;  // canonical form (see network.h)
   int score = kDefaultNetworkScore;
   std::string description;
-  std::string source;  // "FILE:LINE"
+  std::string source;  // "FILE:LINE", or "feed NAME v3"
+  std::vector<std::string> techniques;
+  std::string playbook;
 };
+
+// One indicator as loaded, for `beffroi ioc import` of Loki/THOR and CSV lists: the type name
+// (md5, sha1, sha256, filename, ip, cidr, domain, url, ja3, ja4, user-agent), the value (hex
+// hash, regex as written, canonical network value), score, description and "FILE:LINE".
+struct ExportedIndicator {
+  std::string type;
+  std::string value;
+  int score = 0;
+  std::string description;
+  std::string source;
+};
+
+struct FeedIndicator;  // feed.h
 
 struct IocCounts {
   std::size_t md5 = 0;
@@ -160,6 +177,13 @@ class IocSet {
   Status LoadDirectory(const std::string& dir);
   // Loads a known-good list: Load(path, IocFormat::kAllowlist).
   Status LoadAllowlist(const std::string& path);
+  // Adds one indicator of an imported feed (already canonical, as stored); `source` names the
+  // feed ("feed NAME v3"). False, with a warning, when it does not load (a trivial hash, a
+  // regex this build refuses). Call CommitFeed() after the feed's last indicator.
+  bool AddFeedIndicator(std::string_view source, const FeedIndicator& indicator);
+  void CommitFeed();
+  // Every loaded indicator except the allowlist, hashes in digest order.
+  std::vector<ExportedIndicator> Indicators() const;
 
   // True only when a loaded list (IOC or allowlist) holds MD5 / SHA-1 hashes, so the scanner
   // computes those digests only when they can matter.

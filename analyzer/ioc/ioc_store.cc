@@ -16,7 +16,22 @@ std::uint32_t IocStore::Intern(std::string_view text) {
 }
 
 std::string IocStore::Source(std::uint32_t file, std::uint32_t line) const {
+  if (line == 0) return String(file);
   return String(file) + ":" + std::to_string(line);
+}
+
+std::uint32_t IocStore::Context(const std::vector<std::string>& techniques,
+                                std::string_view playbook) {
+  if (techniques.empty() && playbook.empty()) return 0;
+  std::string key(playbook);
+  for (const std::string& t : techniques)
+    key += "," + t;
+  auto it = context_ids_.find(key);
+  if (it != context_ids_.end()) return it->second;
+  auto id = static_cast<std::uint32_t>(contexts_.size());
+  contexts_.push_back(IocContext{techniques, std::string(playbook)});
+  context_ids_.emplace(std::move(key), id);
+  return id;
 }
 
 void IocStore::AddWarning(std::string text, std::size_t& file_stored) {

@@ -248,7 +248,8 @@ void ListLoader::AddFilename(std::string_view regex, std::string_view fp_regex, 
   }
   if (!TakeEntry(line)) return;
   store_.filenames.push_back(FilenameIoc{std::move(compiled).value(), std::move(false_positive),
-                                         score, Description(comment), file_id_, StoredLine(line)});
+                                         score, Description(comment), file_id_, StoredLine(line),
+                                         0});
   ++summary_.counts.filename;
 }
 
@@ -261,9 +262,13 @@ void ListLoader::AddNetwork(NetworkType type, std::string_view value, int score,
     return;
   }
   if (!TakeEntry(line)) return;
-  store_.network.push_back(NetworkIndicator{type, std::move(canonical).value(), score,
+  store_.network.push_back(NetworkIndicator{type,
+                                            std::move(canonical).value(),
+                                            score,
                                             store_.String(Description(comment)),
-                                            store_.Source(file_id_, StoredLine(line))});
+                                            store_.Source(file_id_, StoredLine(line)),
+                                            {},
+                                            {}});
   IocCounts& c = summary_.counts;
   switch (type) {
     case NetworkType::kIp:

@@ -195,9 +195,82 @@ CREATE INDEX net_observations_src_ip ON net_observations(src_ip);
 CREATE INDEX net_observations_host ON net_observations(host_id, observed_at);
 )sql";
 
+// Imported IOC feeds and host observations (processes, sockets, persistence, anomalies).
+// - ioc_feeds: one row per imported version of a feed; content_sha256 is over the parsed
+//   indicators (FeedContentHash), so the same content again is recognised. A new version of
+//   a feed supersedes the old one (superseded_by); `beffroi ioc remove` sets removed_at.
+//   Rows are never deleted: they are the history of what the city was matched against.
+// - ioc_indicators: the indicators of the feed versions still in use; a superseded or removed
+//   version's indicators are deleted.
+// - host_observations: what host bundles say beyond files, for matching, search and
+//   retro-hunts. `value_sha256` is the executable's hash (process), `ip`/`port` the socket's
+//   address, `path` the executable or the persistence file, `command_line` what runs.
+// Numbered in its own constant (kSchemaFeeds) so that it can be renumbered when migrations
+// of other branches land before it.
+constexpr std::string_view kSchemaFeeds = R"sql(
+CREATE TABLE ioc_feeds (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL CHECK (name <> ''),
+  version INTEGER NOT NULL,
+  format TEXT NOT NULL,
+  sources_json TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(sources_json)),
+  content_sha256 TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  imported_by TEXT NOT NULL,
+  indicator_count INTEGER NOT NULL DEFAULT 0,
+  counts_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(counts_json)),
+  superseded_by INTEGER REFERENCES ioc_feeds(id),
+  removed_at TEXT,
+  UNIQUE (name, version)
+) STRICT;
+CREATE INDEX ioc_feeds_by_content ON ioc_feeds(content_sha256);
+
+CREATE TABLE ioc_indicators (
+  feed_id INTEGER NOT NULL REFERENCES ioc_feeds(id),
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  comment TEXT NOT NULL DEFAULT '',
+  techniques_json TEXT NOT NULL DEFAULT '[]',
+  playbook TEXT,
+  ref TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (feed_id, type, value)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX ioc_indicators_by_value ON ioc_indicators(type, value);
+
+CREATE TABLE host_observations (
+  id INTEGER PRIMARY KEY,
+  host_id INTEGER NOT NULL REFERENCES hosts(id),
+  bundle_id INTEGER NOT NULL REFERENCES bundles(id),
+  kind TEXT NOT NULL,  -- process, socket, persistence, anomaly
+  observed_at TEXT NOT NULL,
+  name TEXT,           -- process name, persistence mechanism, anomaly name
+  path TEXT,           -- executable, persistence file, anomaly path
+  sha256 TEXT,         -- the executable's content
+  command_line TEXT,
+  ip TEXT, port INTEGER, transport TEXT,
+  detail TEXT          -- JSON: pid, user, schedule, unit, message ...
+) STRICT;
+CREATE INDEX host_observations_sha256 ON host_observations(sha256) WHERE sha256 IS NOT NULL;
+CREATE INDEX host_observations_ip ON host_observations(ip) WHERE ip IS NOT NULL;
+CREATE INDEX host_observations_host ON host_observations(host_id, observed_at);
+
+-- Search by URL, fingerprint and user agent as fast as by domain and address. Partial: most
+-- records have none of these, and an index entry per NULL would only slow ingest down
+-- (`column = ?` implies NOT NULL, so lookups still use them).
+CREATE INDEX net_observations_url ON net_observations(url) WHERE url IS NOT NULL;
+CREATE INDEX net_observations_ja3 ON net_observations(ja3) WHERE ja3 IS NOT NULL;
+CREATE INDEX net_observations_user_agent ON net_observations(user_agent)
+  WHERE user_agent IS NOT NULL;
+CREATE INDEX net_observations_sha256 ON net_observations(sha256) WHERE sha256 IS NOT NULL;
+CREATE INDEX file_observations_by_md5 ON file_observations(md5) WHERE md5 IS NOT NULL;
+CREATE INDEX file_observations_by_sha1 ON file_observations(sha1) WHERE sha1 IS NOT NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "network evidence", kSchemaV2},
+    {3, "ioc feeds and host observations", kSchemaFeeds},
 };
 
 Result<std::int64_t> ReadInt(Database& db, std::string_view sql) {

@@ -228,14 +228,14 @@ TEST(HashIndex, CommitSortsMergesAndKeepsTheFirstListingPerFile) {
   std::array<std::uint8_t, 16> a{};
   std::array<std::uint8_t, 16> b{};
   b[0] = 1;
-  index.Add(b, HashMeta{0, 1, 10, 50});
-  index.Add(a, HashMeta{0, 1, 11, 50});
-  index.Add(b, HashMeta{0, 1, 12, 50});
+  index.Add(b, HashMeta{0, 1, 10, 50, 0});
+  index.Add(a, HashMeta{0, 1, 11, 50, 0});
+  index.Add(b, HashMeta{0, 1, 12, 50, 0});
   EXPECT_TRUE(index.Find(a).empty());  // not committed yet
   EXPECT_EQ(index.Commit(), 1u);
   ASSERT_EQ(index.Find(b).size(), 1u);
   EXPECT_EQ(index.Find(b)[0].meta.line, 10u);
-  index.Add(b, HashMeta{0, 2, 1, 50});
+  index.Add(b, HashMeta{0, 2, 1, 50, 0});
   EXPECT_EQ(index.Commit(), 0u);
   EXPECT_EQ(index.Find(b).size(), 2u);
   EXPECT_EQ(index.size(), 3u);
