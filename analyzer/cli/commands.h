@@ -18,5 +18,8 @@ int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bun
                    double window_hours, bool json, const Args& argv_all);
 int RunIncidents(const Args& args);
 int RunRules(const Args& args);
+int RunPlaybook(const Args& args, const Args& argv_all);
+// `playbook run` (playbook_run.cc), given the catalog folder chosen by `playbook`.
+int RunPlaybookRun(const Args& args);
 
 }  // namespace beffroi::cli

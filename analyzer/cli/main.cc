@@ -20,6 +20,7 @@ Usage:
   beffroi incidents list [options]      incidents found so far
   beffroi incidents show N [options]    one incident: detections, reasons, audit log
   beffroi rules check [PATH...]         compile and lint YARA rules
+  beffroi playbook list|show|lint|run   response playbooks: what to do next, and proof of it
   beffroi --version
 
 Run `beffroi COMMAND --help` for the options of a command.
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     if (cmd == "pcap") return RunPcap(rest, all);
     if (cmd == "incidents") return RunIncidents(rest);
     if (cmd == "rules") return RunRules(rest);
+    if (cmd == "playbook") return RunPlaybook(rest, all);
   } catch (const std::exception& e) {
     return Fail(cmd, std::string("internal error: ") + e.what());
   }
