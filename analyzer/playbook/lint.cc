@@ -286,6 +286,7 @@ class Linter {
     if (!workflow_->contains(to)) {
       Error(from,
             key + " refers to " + (to.empty() ? "\"\"" : to) + ", which is not a workflow step");
+      dangling_.insert(from);  // reported here; where it would lead is not a second fault
       return;
     }
     (branch ? branches_ : seq_)[from].push_back(to);
@@ -529,7 +530,8 @@ class Linter {
           type->second == StepType::kIfCondition || type->second == StepType::kWhileCondition ||
           type->second == StepType::kSwitchCondition || type->second == StepType::kParallel;
       if (next == seq_.end() || next->second.empty()) {
-        if (!control) Error(id, "is not an end step and has no next step: " + what + " never ends");
+        if (!control && !dangling_.count(id))
+          Error(id, "is not an end step and has no next step: " + what + " never ends");
         continue;
       }
       for (const std::string& n : next->second)
@@ -540,7 +542,7 @@ class Linter {
   const json& doc_;
   const json* workflow_ = nullptr;
   const std::string* start_ = nullptr;
-  std::set<std::string> agents_, targets_, extensions_;
+  std::set<std::string> agents_, targets_, extensions_, dangling_;
   std::map<std::string, std::string> refs_;
   std::map<std::string, StepType> types_;
   std::map<std::string, std::vector<std::string>> seq_, branches_;

@@ -28,6 +28,30 @@ def load_store(schema_dir):
     return store
 
 
+def make_validators(entry, store):
+    """Draft-07 (what the schemas declare) and, where available, Draft 2020-12 (which also
+    knows unevaluatedProperties); both resolve $ref from the local store only."""
+    kinds = [jsonschema.validators.validator_for(entry)]
+    if hasattr(jsonschema, "Draft202012Validator"):
+        kinds.append(jsonschema.Draft202012Validator)
+    try:  # jsonschema >= 4.18: the referencing library
+        import referencing
+        import referencing.jsonschema
+
+        resources = [(uri, referencing.Resource.from_contents(
+            schema, default_specification=referencing.jsonschema.DRAFT7))
+            for uri, schema in store.items()]
+        registry = referencing.Registry().with_resources(resources)
+        return [kind(entry, registry=registry) for kind in kinds]
+    except ImportError:  # Debian 12's jsonschema 4.10: a RefResolver with a local store
+        def no_network(uri):
+            raise jsonschema.RefResolutionError("not in the local schema store: " + uri)
+
+        resolver = jsonschema.RefResolver(entry["$id"], entry, store=store,
+                                          handlers={"http": no_network, "https": no_network})
+        return [kind(entry, resolver=resolver) for kind in kinds]
+
+
 def main(argv):
     warnings.simplefilter("ignore", DeprecationWarning)
     if len(argv) < 3:
@@ -37,16 +61,7 @@ def main(argv):
     store = load_store(schema_dir)
     entry = next(s for s in store.values() if s["$id"].endswith("/schemas/playbook.json"))
 
-    def no_network(uri):
-        raise jsonschema.RefResolutionError("not in the local schema store: " + uri)
-
-    resolver = jsonschema.RefResolver(entry["$id"], entry, store=store,
-                                      handlers={"http": no_network, "https": no_network})
-    # The schemas declare Draft-07; Draft 2020-12 also knows unevaluatedProperties. Both run,
-    # and a fault either finds counts.
-    validators = [jsonschema.validators.validator_for(entry)(entry, resolver=resolver)]
-    if hasattr(jsonschema, "Draft202012Validator"):
-        validators.append(jsonschema.Draft202012Validator(entry, resolver=resolver))
+    validators = make_validators(entry, store)
     bad = 0
     for path in argv[2:]:
         with open(path, encoding="utf-8") as f:
