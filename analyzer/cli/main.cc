@@ -24,7 +24,8 @@ Usage:
   beffroi --version
 
 Run `beffroi COMMAND --help` for the options of a command.
-Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error or bad rules,
+Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error, bad rules or
+playbooks (or a request a playbook run refuses),
 3 detections found, 4 a bundle failed verification.
 )";
 
