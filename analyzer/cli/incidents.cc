@@ -92,7 +92,8 @@ int Show(const Args& args) {
   bool json = false;
   po::options_description desc("beffroi incidents show N [options]");
   desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "print JSON")(
-      "playbooks", po::value(&playbooks_dir), "folder of playbooks (default: the bundled playbooks/)")(
+      "playbooks", po::value(&playbooks_dir),
+      "folder of playbooks (default: the bundled playbooks/)")(
       "now", po::value(&now_text),
       "show the legal clocks as they stand at this time (exercises, tests); default: now");
   AddDbFlag(desc, flags);
@@ -111,7 +112,8 @@ int Show(const Args& args) {
   if (!now_text.empty()) {
     auto at = ParseDateOrAge(now_text, now_ns);
     if (!at || now_text.size() < 10)
-      return Fail("incidents show", "--now: a date and time, e.g. 2021-06-22T09:00:00Z", kExitUsage);
+      return Fail("incidents show", "--now: a date and time, e.g. 2021-06-22T09:00:00Z",
+                  kExitUsage);
     now_ns = *at;
   }
   auto store = OpenStore(flags, /*read_only=*/true);
@@ -148,7 +150,8 @@ int Show(const Args& args) {
   // The response: suggested playbooks, runs and legal clocks. A missing playbook folder only
   // loses the suggestions; runs and clocks come from the database.
   std::string dir = playbooks_dir.empty() ? BundledPlaybooksDir() : playbooks_dir;
-  playbook::Catalog catalog = dir.empty() ? playbook::Catalog{} : playbook::Catalog::LoadDirectory(dir);
+  playbook::Catalog catalog =
+      dir.empty() ? playbook::Catalog{} : playbook::Catalog::LoadDirectory(dir);
   auto response = BuildIncidentResponse(**store, d, catalog, now_ns);
   if (!response.ok()) return Fail("incidents", response.error().message);
   out["response"] = IncidentResponseJson(*response);

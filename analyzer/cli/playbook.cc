@@ -77,15 +77,6 @@ void AddPlaybooksFlag(po::options_description& desc, std::string& dir) {
                      "folder of playbooks (default: the bundled playbooks/)");
 }
 
-std::string RoleNames(const Playbook& p, const std::vector<std::string>& roles) {
-  std::string out;
-  for (const std::string& r : roles) {
-    auto it = p.agents.find(r);
-    out += (out.empty() ? "" : ", ") + (it == p.agents.end() ? r : it->second.name);
-  }
-  return out;
-}
-
 // Steps in the order a responder meets them, with each branch under the step that opens it.
 void VisitInOrder(const Playbook& p, const std::string& head, int depth,
                   const std::function<void(const Step&, int, const std::string&)>& visit,
@@ -343,6 +334,15 @@ int Lint(const Args& args) {
 }
 
 }  // namespace
+
+std::string RoleNames(const Playbook& p, const std::vector<std::string>& roles) {
+  std::string out;
+  for (const std::string& r : roles) {
+    auto it = p.agents.find(r);
+    out += (out.empty() ? "" : ", ") + (it == p.agents.end() ? r : it->second.name);
+  }
+  return out;
+}
 
 int PlaybookErrorExit(const Error& e) {
   return e.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitError;

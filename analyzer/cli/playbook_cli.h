@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "analyzer/playbook/catalog.h"
 #include "common/result.h"
@@ -20,6 +21,8 @@ struct ResolvedPlaybook {
 // A name (short name, alias, CACAO id, file stem) from the catalog, or a FILE path, which is
 // loaded on its own and refused with its faults when it does not lint clean.
 Result<ResolvedPlaybook> ResolvePlaybook(const std::string& name, const std::string& dir_flag);
+// The names of agent_definitions keys, comma-separated (a key the playbook lacks as itself).
+std::string RoleNames(const playbook::Playbook& p, const std::vector<std::string>& roles);
 // 2 for a playbook that fails lint, 1 otherwise.
 int PlaybookErrorExit(const Error& error);
 

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "analyzer/cli/context.h"
+#include "analyzer/cli/playbook_session.h"
 #include "common/text.h"
 
 namespace beffroi::cli {
@@ -127,15 +128,8 @@ Result<IncidentResponse> BuildIncidentResponse(store::Store& store,
     if (p.playbook != nullptr) {
       p.playbook_changed = p.playbook->sha256 != run.playbook_sha256;
       std::vector<playbook::RunEvent> folded;
-      for (const auto& e : p.events) {
-        playbook::RunEvent ev;
-        ev.step_id = e.step_id;
-        ev.kind = playbook::EventKindFromName(e.kind).value_or(playbook::EventKind::kNote);
-        ev.value = e.value;
-        ev.actor = e.actor;
-        ev.at = e.at;
-        folded.push_back(std::move(ev));
-      }
+      for (const auto& e : p.events)
+        folded.push_back(ToRunEvent(e));
       playbook::Position pos = playbook::Walk(*p.playbook, playbook::RunState::Fold(folded));
       p.done = pos.done;
       p.on_path = pos.path.size();

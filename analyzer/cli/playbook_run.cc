@@ -1,6 +1,4 @@
 // `beffroi playbook run`: the guided terminal session and its scripted twin (--step).
-#include <unistd.h>
-
 #include <boost/program_options.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -31,15 +29,6 @@ struct RunFlags {
   bool done = false, skip = false, json = false;
 };
 
-std::string Names(const Playbook& p, const std::vector<std::string>& ids) {
-  std::string out;
-  for (const std::string& r : ids) {
-    auto it = p.agents.find(r);
-    out += (out.empty() ? "" : ", ") + (it == p.agents.end() ? r : it->second.name);
-  }
-  return out;
-}
-
 std::string ClockLine(const std::string& clock, const std::string& aware_at) {
   const playbook::ClockDef* def = playbook::FindClock(clock);
   if (def == nullptr) return clock;
@@ -63,8 +52,8 @@ void PrintStep(const Playbook& p, const LoadedRun& view, const Step& s) {
   std::printf("Step %zu of %zu so far%s%s  [%s]\n", index, view.position.path.size(),
               s.phase.empty() ? "" : "  -  ", s.phase.c_str(), s.Handle().c_str());
   std::printf("%s\n", s.Label().c_str());
-  if (!s.agent.empty()) std::printf("Lead: %s\n", Names(p, {s.agent}).c_str());
-  if (!s.roles.empty()) std::printf("With: %s\n", Names(p, s.roles).c_str());
+  if (!s.agent.empty()) std::printf("Lead: %s\n", RoleNames(p, {s.agent}).c_str());
+  if (!s.roles.empty()) std::printf("With: %s\n", RoleNames(p, s.roles).c_str());
   if (!s.why.empty()) std::printf("Why:  %s\n", s.why.c_str());
   if (!s.description.empty()) std::printf("\n%s\n", s.description.c_str());
   if (!s.checklist.empty()) {
@@ -337,7 +326,7 @@ int RunPlaybookRun(const Args& args) {
                   kExitUsage);
     f.aware_at = FormatTimestampNs(*t);
   }
-  if (f.step.empty() && ::isatty(STDIN_FILENO) == 0 && f.json)
+  if (f.step.empty() && f.json)
     return Fail("playbook run", "--json goes with --step (the guided session is for people)",
                 kExitUsage);
 
