@@ -19,6 +19,13 @@ namespace beffroi::cli {
 namespace {
 
 using playbook::EventKind;
+
+// A request the run refuses (unknown step, already done, off the path) is the caller's to
+// fix: 2. The database failing under us is a runtime error: 1.
+int RefusalExit(const Error& e) {
+  return e.code == ErrorCode::kInvalidArgument || e.code == ErrorCode::kNotFound ? kExitUsage
+                                                                                 : kExitError;
+}
 using playbook::Playbook;
 using playbook::Step;
 
@@ -139,16 +146,15 @@ int Scripted(store::Store& st, const Playbook& p, const LoadedRun& run, const Ru
     req.value = f.note;
   }
   auto outcome = Apply(st, p, run.run, req, Actor(f.engine), std::nullopt);
-  if (!outcome.ok()) {
-    return Fail("playbook run", outcome.error().message,
-                outcome.error().code == ErrorCode::kIo ? kExitError : kExitUsage);
-  }
+  if (!outcome.ok())
+    return Fail("playbook run", outcome.error().message, RefusalExit(outcome.error()));
   // A note given with --done/--skip/--choose goes on the same step, after it.
   std::optional<ApplyOutcome> noted;
   if (!f.note.empty() && req.kind != EventKind::kNote) {
     playbook::Request n{f.step, EventKind::kNote, f.note};
     auto second = Apply(st, p, outcome->after.run, n, Actor(f.engine), std::nullopt);
-    if (!second.ok()) return Fail("playbook run", second.error().message);
+    if (!second.ok())
+      return Fail("playbook run", second.error().message, RefusalExit(second.error()));
     noted = std::move(*second);
   }
   const ApplyOutcome& last = noted ? *noted : *outcome;
@@ -253,9 +259,9 @@ int Interactive(store::Store& st, const Playbook& p, LoadedRun view, const RunFl
     }
     auto outcome = Apply(st, p, view.run, req, actor, view.run.version);
     if (!outcome.ok()) {
-      std::printf("Refused: %s\n", outcome.error().message.c_str());
-      if (outcome.error().code == ErrorCode::kIo)
+      if (RefusalExit(outcome.error()) == kExitError)
         return Fail("playbook run", outcome.error().message);
+      std::printf("Refused: %s\n", outcome.error().message.c_str());
       continue;
     }
     if (outcome->conflict) {
@@ -360,6 +366,12 @@ int RunPlaybookRun(const Args& args) {
   const Playbook& p = *resolved->playbook;
   auto run = OpenRun(**store, p, f.incident, Actor(f.engine), f.aware_at);
   if (!run.ok()) return Fail("playbook run", run.error().message);
+  if (!f.aware_at.empty() && run->run.aware_at != f.aware_at) {
+    std::fprintf(stderr,
+                 "beffroi: playbook run: note: --aware-at ignored: the run started already, "
+                 "with T0 = %s\n",
+                 run->run.aware_at.c_str());
+  }
   if (run->run.playbook_sha256 != p.sha256) {
     std::fprintf(stderr,
                  "beffroi: playbook run: note: %s changed since this run started; steps are "
