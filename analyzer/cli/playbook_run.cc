@@ -169,6 +169,7 @@ int Scripted(store::Store& st, const Playbook& p, const LoadedRun& run, const Ru
   std::printf("%s: %s%s\n", s->Handle().c_str(),
               std::string(playbook::EventKindName(outcome->event.kind)).c_str(),
               outcome->event.value.empty() ? "" : (" \"" + outcome->event.value + "\"").c_str());
+  if (noted) std::printf("%s: note \"%s\"\n", s->Handle().c_str(), f.note.c_str());
   PrintNext(last.after);
   return kExitOk;
 }
