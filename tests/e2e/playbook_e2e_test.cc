@@ -228,17 +228,22 @@ TEST_F(PlaybookE2E, TwoRespondersOnOneIncident) {
   EXPECT_NE(both.out.find("already done by"), std::string::npos) << both.out;
   EXPECT_NE(both.out.find("Next: open-case"), std::string::npos) << both.out;
   // A guided session that read the run before someone else wrote: its answer is not recorded
-  // over theirs; it is shown what changed and asked again.
-  std::string guided = "(sleep 2; printf 'd\\nq\\n') | '" + kBin +
-                       "' playbook run ransomware "
-                       "--incident 1 --db '" +
-                       db_ + "' --as carol";
-  std::string meanwhile = "sleep 0.7; '" + kBin + "' playbook run ransomware --incident 1 --db '" +
-                          db_ + "' --step open-case --done --as dave > /dev/null";
-  RunResult race = Shell(guided + " & " + meanwhile + "; wait");
+  // over theirs; it is shown what changed and asked again. Dave writes once Carol's session
+  // shows the step (her answers come through a FIFO), so the order does not depend on timing.
+  std::string fifo = (base_ / "carol.in").string(), out = (base_ / "carol.out").string();
+  std::string script =
+      "mkfifo '" + fifo + "' && ('" + kBin + "' playbook run ransomware --incident 1 --db '" + db_ +
+      "' --as carol < '" + fifo + "' > '" + out + "' 2>&1 &) && exec 3> '" + fifo +
+      "' && i=0 && while ! grep -q 'open-case\\]' '" + out +
+      "' && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done && '" + kBin +
+      "' playbook run ransomware --incident 1 --db '" + db_ +
+      "' --step open-case --done --as dave > /dev/null && printf 'd\\nq\\n' >&3 && exec 3>&- "
+      "&& i=0 && while ! grep -q 'Left the run' '" +
+      out + "' && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; cat '" + out + "'";
+  RunResult race = Shell(script);
   EXPECT_NE(race.out.find("Someone else updated this run meanwhile; nothing was recorded."),
             std::string::npos)
-      << race.out;
+      << race.out << race.err;
   EXPECT_NE(race.out.find("dave: open-case done"), std::string::npos) << race.out;
   nlohmann::json show = Show();
   int open_case = 0;
