@@ -259,7 +259,7 @@ int Show(const Args& args) {
         for (const std::string& c : s.checklist)
           std::printf("%s    [ ] %s\n", pad.c_str(), c.c_str());
         for (const auto& c : s.commands) {
-          if (c.type != "manual") std::printf("%s    $ %s\n", pad.c_str(), c.text.c_str());
+          std::printf("%s    %s %s\n", pad.c_str(), c.type == "manual" ? "-" : "$", c.text.c_str());
         }
         if (!s.legal_clock.empty())
           std::printf("%s    legal clock: %s\n", pad.c_str(), s.legal_clock.c_str());
