@@ -152,6 +152,35 @@ TEST(PlaybookRunner, ParallelBranchesAreWalkedInTurn) {
   EXPECT_EQ(run.Where().current->ref, "a");
 }
 
+TEST(PlaybookRunner, SwitchTakesTheNamedCaseOrTheDefault) {
+  nlohmann::json doc = testing::BranchingPlaybook();
+  std::string sw = Id("switch-condition", 40), web = Id("action", 41), we = Id("end", 42),
+              other = Id("action", 43), oe = Id("end", 44);
+  doc["workflow"][Id("action", 2)]["on_completion"] = sw;
+  doc["workflow"][sw] = {
+      {"type", "switch-condition"},
+      {"switch", "__access__:value"},
+      {"cases", {{"web-shell", web}, {"default", other}}},
+      {"on_completion", Id("if-condition", 3)},
+      {"step_extensions",
+       {{std::string(kExtensionId), {{"ref", "access"}, {"question", "How?"}}}}}};
+  doc["workflow"][web] = testing::Action("web", we);
+  doc["workflow"][we] = testing::End();
+  doc["workflow"][other] = testing::Action("other", oe);
+  doc["workflow"][oe] = testing::End();
+  Playbook p = Load(doc);
+  EXPECT_EQ(ChoicesOf(*p.Find("access")), (std::vector<std::string>{"default", "web-shell"}));
+  TestRun run{p, {}};
+  EXPECT_EQ(run.Do("access", EventKind::kChoice, "vpn").error().message,
+            "step access: answer one of: default, web-shell");
+  ASSERT_TRUE(run.Do("access", EventKind::kChoice, "web-shell").ok());
+  EXPECT_EQ(Refs(run.Where()), (std::vector<std::string>{"a", "access", "web", "personal-data"}));
+  TestRun other_run{p, {}};
+  ASSERT_TRUE(other_run.Do("access", EventKind::kChoice, "default").ok());
+  EXPECT_EQ(Refs(other_run.Where()),
+            (std::vector<std::string>{"a", "access", "other", "personal-data"}));
+}
+
 TEST(PlaybookRunner, ARepeatedQuestionKeepsItsFirstAnswer) {
   nlohmann::json doc = testing::BranchingPlaybook();
   // b -> second decision on the same variable -> final (yes branch) -> end
