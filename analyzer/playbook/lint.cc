@@ -8,6 +8,7 @@
 
 #include "analyzer/playbook/deadlines.h"
 #include "analyzer/playbook/playbook.h"
+#include "analyzer/playbook/workflow_graph.h"
 
 namespace beffroi::playbook {
 
@@ -26,10 +27,6 @@ constexpr std::string_view kStepExtensionKeys[] = {"ref",       "phase",    "rol
                                                    "checklist", "question", "legal_clock"};
 constexpr std::string_view kPlaybookExtensionKeys[] = {"short_name", "aliases", "attack_techniques",
                                                        "legal_clocks"};
-
-bool IsHex(char c) {
-  return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-}
 
 bool IsRefName(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
@@ -286,10 +283,10 @@ class Linter {
     if (!workflow_->contains(to)) {
       Error(from,
             key + " refers to " + (to.empty() ? "\"\"" : to) + ", which is not a workflow step");
-      dangling_.insert(from);  // reported here; where it would lead is not a second fault
+      graph_.dangling.insert(from);  // reported here; where it would lead is not a second fault
       return;
     }
-    (branch ? branches_ : seq_)[from].push_back(to);
+    (branch ? graph_.branches : graph_.seq)[from].push_back(to);
   }
 
   void CheckStep(const std::string& id, const json& step) {
@@ -304,7 +301,7 @@ class Linter {
       Error(id, "unknown step type \"" + *type_name + "\"");
       return;
     }
-    types_[id] = *type;
+    graph_.types[id] = *type;
     if (!IsIdentifier(id, *type_name))
       Error(id, "step id must be \"" + *type_name + "--\" followed by a UUID");
     bool completion = step.contains("on_completion");
@@ -436,8 +433,8 @@ class Linter {
     bool has_start = false, has_action = false, has_end = false;
     for (const auto& [id, step] : workflow_->items()) {
       CheckStep(id, step);
-      auto it = types_.find(id);
-      if (it == types_.end()) continue;
+      auto it = graph_.types.find(id);
+      if (it == graph_.types.end()) continue;
       has_start |= it->second == StepType::kStart;
       has_end |= it->second == StepType::kEnd;
       has_action |= it->second == StepType::kAction || it->second == StepType::kPlaybookAction;
@@ -445,161 +442,28 @@ class Linter {
     if (!has_start || !has_action || !has_end)
       Error("playbook", "the workflow needs at least a start step, an action step and an end step");
     if (start_ == nullptr) return;
-    auto st = types_.find(*start_);
+    auto st = graph_.types.find(*start_);
     if (!workflow_->contains(*start_)) {
       Error("playbook", "workflow_start refers to " + *start_ + ", which is not a workflow step");
       return;
     }
-    if (st != types_.end() && st->second != StepType::kStart)
+    if (st != graph_.types.end() && st->second != StepType::kStart)
       Error("playbook", "workflow_start must be a start step");
-    CheckGraph(*start_);
-  }
-
-  // Successors of a step: sequential ones (on_completion/on_success/on_failure) and branch
-  // heads (on_true/on_false/cases/next_steps).
-  std::vector<std::string> All(const std::string& id) const {
-    std::vector<std::string> out;
-    if (auto it = seq_.find(id); it != seq_.end()) out = it->second;
-    if (auto it = branches_.find(id); it != branches_.end())
-      out.insert(out.end(), it->second.begin(), it->second.end());
-    return out;
-  }
-
-  void CheckGraph(const std::string& start) {
-    // Reachability.
-    std::set<std::string> seen{start};
-    std::vector<std::string> todo{start};
-    while (!todo.empty()) {
-      std::string id = todo.back();
-      todo.pop_back();
-      for (const std::string& next : All(id)) {
-        if (seen.insert(next).second) todo.push_back(next);
-      }
-    }
-    for (const auto& [id, step] : workflow_->items()) {
-      if (!seen.count(id)) Error(id, "not reachable from workflow_start");
-    }
-    // Cycles: CACAO repeats work with while-condition branches, never by pointing back.
-    std::map<std::string, int> color;  // 0 new, 1 on the stack, 2 done
-    std::function<void(const std::string&)> dfs = [&](const std::string& id) {
-      color[id] = 1;
-      for (const std::string& next : All(id)) {
-        if (color[next] == 1) {
-          Error(id, "leads back to " + next +
-                        ": the workflow has a cycle (repeat work with a "
-                        "while-condition step instead)");
-          cyclic_ = true;
-        } else if (color[next] == 0) {
-          dfs(next);
-        }
-      }
-      color[id] = 2;
-    };
-    // Iterative depth would be nicer, but kMaxSteps bounds the recursion.
-    dfs(start);
-    if (cyclic_) return;  // termination below assumes an acyclic graph
-    // Every context (the main workflow and each branch) must end at end steps of its own.
-    CheckContext(start, "the workflow");
-    for (const auto& [from, heads] : branches_) {
-      if (!seen.count(from)) continue;
-      for (const std::string& head : heads)
-        CheckContext(head, "the branch " + head + " of " + from);
-    }
-  }
-
-  // Whether the context starting at `head` always finishes: every sequential path reaches
-  // an end step, or a control step without on_completion (the context ends with it).
-  void CheckContext(const std::string& head, const std::string& what) {
-    std::set<std::string> visited;
-    std::vector<std::string> todo{head};
-    while (!todo.empty()) {
-      std::string id = todo.back();
-      todo.pop_back();
-      if (!visited.insert(id).second) continue;
-      auto type = types_.find(id);
-      if (type == types_.end()) continue;  // already reported as malformed
-      if (type->second == StepType::kEnd) {
-        auto [it, fresh] = end_owner_.emplace(id, what);
-        if (!fresh && it->second != what)
-          Error(id, "end step shared by " + it->second + " and " + what +
-                        "; each branch needs an end step of its own");
-        continue;
-      }
-      auto next = seq_.find(id);
-      bool control =
-          type->second == StepType::kIfCondition || type->second == StepType::kWhileCondition ||
-          type->second == StepType::kSwitchCondition || type->second == StepType::kParallel;
-      if (next == seq_.end() || next->second.empty()) {
-        if (!control && !dangling_.count(id))
-          Error(id, "is not an end step and has no next step: " + what + " never ends");
-        continue;
-      }
-      for (const std::string& n : next->second)
-        todo.push_back(n);
-    }
+    for (const auto& [id, step] : workflow_->items())
+      graph_.steps.push_back(id);
+    CheckWorkflowGraph(graph_, *start_, out_);
   }
 
   const json& doc_;
   const json* workflow_ = nullptr;
   const std::string* start_ = nullptr;
-  std::set<std::string> agents_, targets_, extensions_, dangling_;
+  std::set<std::string> agents_, targets_, extensions_;
   std::map<std::string, std::string> refs_;
-  std::map<std::string, StepType> types_;
-  std::map<std::string, std::vector<std::string>> seq_, branches_;
-  std::map<std::string, std::string> end_owner_;
-  bool cyclic_ = false;
+  WorkflowGraph graph_;
   std::vector<Diagnostic> out_;
 };
 
 }  // namespace
-
-bool IsIdentifier(std::string_view id, std::string_view type) {
-  std::size_t sep = id.find("--");
-  if (sep == std::string_view::npos || sep < 3) return false;
-  std::string_view prefix = id.substr(0, sep);
-  if (!type.empty() && prefix != type) return false;
-  for (char c : prefix) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  if (prefix.front() < 'a' || prefix.front() > 'z' || prefix.back() == '-') return false;
-  std::string_view uuid = id.substr(sep + 2);
-  if (uuid.size() != 36) return false;
-  for (std::size_t i = 0; i < uuid.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? uuid[i] != '-' : !IsHex(uuid[i])) return false;
-  }
-  char version = uuid[14],
-       variant = static_cast<char>(std::tolower(static_cast<unsigned char>(uuid[19])));
-  return version >= '1' && version <= '5' &&
-         (variant == '8' || variant == '9' || variant == 'a' || variant == 'b');
-}
-
-bool IsTimestamp(std::string_view t) {
-  auto digits = [&](std::size_t at, std::size_t n) {
-    if (at + n > t.size()) return false;
-    for (std::size_t i = at; i < at + n; ++i)
-      if (t[i] < '0' || t[i] > '9') return false;
-    return true;
-  };
-  auto num = [&](std::size_t at, std::size_t n) {
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i)
-      v = v * 10 + (t[i] - '0');
-    return v;
-  };
-  if (t.size() < 20 || !digits(0, 4) || t[4] != '-' || !digits(5, 2) || t[7] != '-' ||
-      !digits(8, 2) || t[10] != 'T' || !digits(11, 2) || t[13] != ':' || !digits(14, 2) ||
-      t[16] != ':' || !digits(17, 2) || t.back() != 'Z')
-    return false;
-  int month = num(5, 2), day = num(8, 2), hour = num(11, 2), minute = num(14, 2),
-      second = num(17, 2);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
-    return false;
-  std::string_view rest = t.substr(19, t.size() - 20);
-  if (rest.empty()) return true;
-  if (rest[0] != '.' || rest.size() < 2) return false;
-  return std::all_of(rest.begin() + 1, rest.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::string FormatDiagnostic(const std::string& file, const Diagnostic& d) {
   std::string prefix = d.warning ? "warning: " : "";
