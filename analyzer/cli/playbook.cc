@@ -45,6 +45,8 @@ Result<ResolvedPlaybook> ResolvePlaybook(const std::string& name, const std::str
   std::error_code ec;
   if (name.find('/') != std::string::npos ||
       (name.size() > 5 && name.ends_with(".json") && fs::exists(name, ec))) {
+    if (!fs::is_regular_file(name, ec))
+      return MakeError(ErrorCode::kNotFound, name + ": no such playbook file");
     playbook::LoadResult r = playbook::LoadPlaybookFile(name);
     if (!r.playbook) {
       std::string all;
