@@ -21,5 +21,8 @@ int RunRules(const Args& args);
 // `beffroi ioc import|list|remove` (ioc.cc) and `beffroi search` (search.cc).
 int RunIoc(const Args& args, const Args& argv_all);
 int RunSearch(const Args& args);
+int RunPlaybook(const Args& args, const Args& argv_all);
+// `playbook run` (playbook_run.cc), given the catalog folder chosen by `playbook`.
+int RunPlaybookRun(const Args& args);
 
 }  // namespace beffroi::cli

@@ -44,17 +44,30 @@ void AddEngineFlags(po::options_description& desc, EngineFlags& f) {
                                            "stop matching a file after this many rules");
 }
 
-std::string BundledRulesDir() {
+namespace {
+
+// The first directory that exists of: $ENV, EXE/../share/beffroi/NAME, the source tree's.
+std::string FindBundledDir(const char* env_name, const char* name, const char* source_dir) {
   std::vector<std::string> candidates;
-  if (const char* env = std::getenv("BEFFROI_RULES_DIR")) candidates.emplace_back(env);
+  if (const char* env = std::getenv(env_name)) candidates.emplace_back(env);
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back((exe.parent_path().parent_path() / "share/beffroi/rules").string());
-  candidates.emplace_back(BEFFROI_SOURCE_RULES_DIR);
+  if (!ec) candidates.push_back((exe.parent_path().parent_path() / "share/beffroi" / name).string());
+  candidates.emplace_back(source_dir);
   for (const std::string& c : candidates) {
     if (fs::is_directory(c, ec)) return c;
   }
   return {};
+}
+
+}  // namespace
+
+std::string BundledRulesDir() {
+  return FindBundledDir("BEFFROI_RULES_DIR", "rules", BEFFROI_SOURCE_RULES_DIR);
+}
+
+std::string BundledPlaybooksDir() {
+  return FindBundledDir("BEFFROI_PLAYBOOKS_DIR", "playbooks", BEFFROI_SOURCE_PLAYBOOKS_DIR);
 }
 
 std::string DefaultRulesCache() {

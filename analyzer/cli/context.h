@@ -47,6 +47,9 @@ void AddEngineFlags(boost::program_options::options_description& desc, EngineFla
 
 // The bundled rules/ directory, or "" when none can be found.
 std::string BundledRulesDir();
+// The bundled playbooks/ directory (BEFFROI_PLAYBOOKS_DIR, next to the binary under
+// share/beffroi, or the source tree), or "" when none can be found.
+std::string BundledPlaybooksDir();
 std::string DefaultRulesCache();
 // --as NAME, else the OS user name.
 std::string Actor(const EngineFlags& flags);

@@ -6,6 +6,8 @@
 #include "analyzer/cli/commands.h"
 #include "analyzer/cli/context.h"
 #include "analyzer/cli/parse.h"
+#include "analyzer/cli/playbook_report.h"
+#include "common/text.h"
 
 namespace po = boost::program_options;
 
@@ -86,9 +88,14 @@ int List(const Args& args) {
 int Show(const Args& args) {
   EngineFlags flags;
   std::vector<std::string> ids;
+  std::string playbooks_dir, now_text;
   bool json = false;
   po::options_description desc("beffroi incidents show N [options]");
-  desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "print JSON");
+  desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "print JSON")(
+      "playbooks", po::value(&playbooks_dir),
+      "folder of playbooks (default: the bundled playbooks/)")(
+      "now", po::value(&now_text),
+      "show the legal clocks as they stand at this time (exercises, tests); default: now");
   AddDbFlag(desc, flags);
   po::variables_map vm;
   if (auto code = ParseCommand(args, desc, "id", 1, &ids, "incidents show", vm)) return *code;
@@ -100,6 +107,14 @@ int Show(const Args& args) {
   if (ids.size() != 1 || (id = std::atoll(ids[0].c_str())) <= 0) {
     return Fail("incidents show", "give the incident number, e.g. `beffroi incidents show 1`",
                 kExitUsage);
+  }
+  std::int64_t now_ns = NowUnixNs();
+  if (!now_text.empty()) {
+    auto at = ParseDateOrAge(now_text, now_ns);
+    if (!at || now_text.size() < 10)
+      return Fail("incidents show", "--now: a date and time, e.g. 2021-06-22T09:00:00Z",
+                  kExitUsage);
+    now_ns = *at;
   }
   auto store = OpenStore(flags, /*read_only=*/true);
   if (!store.ok()) return Fail("incidents", store.error().message);
@@ -132,6 +147,14 @@ int Show(const Args& args) {
                               {"details", ParsedOr(a.details_json, nlohmann::json::object())}});
     }
   }
+  // The response: suggested playbooks, runs and legal clocks. A missing playbook folder only
+  // loses the suggestions; runs and clocks come from the database.
+  std::string dir = playbooks_dir.empty() ? BundledPlaybooksDir() : playbooks_dir;
+  playbook::Catalog catalog =
+      dir.empty() ? playbook::Catalog{} : playbook::Catalog::LoadDirectory(dir);
+  auto response = BuildIncidentResponse(**store, d, catalog, now_ns);
+  if (!response.ok()) return Fail("incidents", response.error().message);
+  out["response"] = IncidentResponseJson(*response);
   if (json) {
     std::cout << Dump(out, 2) << "\n";
     return kExitOk;
@@ -155,6 +178,7 @@ int Show(const Args& args) {
     if (!det.sha256.empty()) std::printf("        sha256 %s\n", det.sha256.c_str());
     if (!det.description.empty()) std::printf("        %s\n", det.description.c_str());
   }
+  std::printf("\n%s", RenderResponse(*response, SectionFormat::kText).c_str());
   if (!out["audit"].empty()) {
     std::printf("\nAudit log:\n");
     for (const auto& a : out["audit"]) {
@@ -172,7 +196,7 @@ int RunIncidents(const Args& args) {
     std::printf(
         "Usage:\n  beffroi incidents list [--status S] [--severity S] [--host H] [--json] [--db "
         "FILE]\n"
-        "  beffroi incidents show N [--json] [--db FILE]\n");
+        "  beffroi incidents show N [--json] [--db FILE] [--playbooks DIR] [--now TIME]\n");
     return args.empty() ? kExitUsage : kExitOk;
   }
   Args rest(args.begin() + 1, args.end());

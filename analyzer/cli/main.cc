@@ -24,12 +24,13 @@ Usage:
   beffroi ioc list | remove FEED        feeds imported so far; stop matching one
   beffroi search --hash H|--domain D|--ip IP[/LEN]|--url U|--ja3 J|--user-agent UA
                                         which hosts saw it, and when
+  beffroi playbook list|show|lint|run   response playbooks: what to do next, and proof of it
   beffroi --version
 
 Run `beffroi COMMAND --help` for the options of a command.
-Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error or bad rules,
-3 detections found (scan/analyze/pcap; ioc import: its retro-hunt), 4 a bundle failed
-verification.
+Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error, bad rules or
+playbooks (or a request a playbook run refuses), 3 detections found (scan/analyze/pcap;
+ioc import: its retro-hunt), 4 a bundle failed verification.
 )";
 
 }  // namespace
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
     if (cmd == "rules") return RunRules(rest);
     if (cmd == "ioc") return RunIoc(rest, all);
     if (cmd == "search") return RunSearch(rest);
+    if (cmd == "playbook") return RunPlaybook(rest, all);
   } catch (const std::exception& e) {
     return Fail(cmd, std::string("internal error: ") + e.what());
   }

@@ -267,10 +267,58 @@ CREATE INDEX file_observations_by_md5 ON file_observations(md5) WHERE md5 IS NOT
 CREATE INDEX file_observations_by_sha1 ON file_observations(sha1) WHERE sha1 IS NOT NULL;
 )sql";
 
+// Playbook runs: one run per (incident, playbook), and the responders' events on it, which
+// only grow like the audit log. `version` counts the events, so a responder who read the run
+// at version N can write only if it is still N: two people on one incident never overwrite
+// each other's progress. `variable` and `clock` copy what the playbook said about the step
+// (a decision's variable, the legal clock a step satisfies) so the deadlines can be shown
+// without the playbook file. Kept in its own constant, like
+// kSchemaFeeds.
+constexpr std::string_view kSchemaPlaybooks = R"sql(
+CREATE TABLE playbook_runs (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  playbook_id TEXT NOT NULL,      -- CACAO id, "playbook--<uuid>"
+  playbook_name TEXT NOT NULL,    -- short name, "ransomware"
+  playbook_title TEXT NOT NULL,
+  playbook_sha256 TEXT NOT NULL,  -- the file the run started with
+  aware_at TEXT NOT NULL,         -- T0 of the legal clocks
+  started_at TEXT NOT NULL,
+  started_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  finished_at TEXT,
+  version INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (incident_id, playbook_id)
+) STRICT;
+
+CREATE TABLE playbook_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_id INTEGER NOT NULL REFERENCES playbook_runs(id),
+  step_id TEXT NOT NULL,
+  step_name TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL CHECK (kind IN ('done', 'skipped', 'note', 'choice')),
+  value TEXT NOT NULL DEFAULT '',
+  variable TEXT,  -- decisions: the variable the answer sets
+  clock TEXT,     -- done steps: the legal clock they satisfy
+  actor TEXT NOT NULL,
+  at TEXT NOT NULL
+) STRICT;
+CREATE INDEX playbook_events_by_run ON playbook_events(run_id, id);
+CREATE TRIGGER playbook_events_no_update BEFORE UPDATE ON playbook_events
+BEGIN
+  SELECT RAISE(ABORT, 'playbook events are append-only');
+END;
+CREATE TRIGGER playbook_events_no_delete BEFORE DELETE ON playbook_events
+BEGIN
+  SELECT RAISE(ABORT, 'playbook events are append-only');
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "network evidence", kSchemaV2},
     {3, "ioc feeds and host observations", kSchemaFeeds},
+    {4, "playbook runs", kSchemaPlaybooks},
 };
 
 Result<std::int64_t> ReadInt(Database& db, std::string_view sql) {

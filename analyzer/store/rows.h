@@ -181,4 +181,34 @@ struct AuditRow {
   std::string details_json = "{}";
 };
 
+// One run of a playbook on an incident (unique per incident and playbook). `version` counts
+// its events: AppendPlaybookEvent writes only when the caller saw the current version.
+struct PlaybookRunRow {
+  std::int64_t id = 0;
+  std::int64_t incident_id = 0;
+  std::string playbook_id{};  // CACAO id
+  std::string playbook_name{};
+  std::string playbook_title{};
+  std::string playbook_sha256{};
+  std::string aware_at{};  // T0 of the legal clocks
+  std::string started_at{};
+  std::string started_by{};
+  std::string updated_at{};
+  std::optional<std::string> finished_at{};
+  std::int64_t version = 0;
+};
+
+struct PlaybookEventRow {
+  std::int64_t id = 0;
+  std::int64_t run_id = 0;
+  std::string step_id{};
+  std::string step_name{};
+  std::string kind{};  // "done", "skipped", "note", "choice"
+  std::string value{};
+  std::optional<std::string> variable{};
+  std::optional<std::string> clock{};
+  std::string actor{};
+  std::string at{};
+};
+
 }  // namespace beffroi::store

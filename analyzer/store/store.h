@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -99,6 +100,22 @@ class Store {
   // Most severe first, then most recent last_seen.
   Result<std::vector<IncidentRow>> ListIncidents(const IncidentFilter& filter);
   Result<std::optional<IncidentDetail>> GetIncident(std::int64_t incident_id);
+
+  // Playbook runs (playbook_runs.cc). EnsurePlaybookRun returns the run of that incident and
+  // playbook, creating it from `row` when there is none (inserted=true then).
+  Result<std::pair<PlaybookRunRow, bool>> EnsurePlaybookRun(const PlaybookRunRow& row);
+  Result<std::optional<PlaybookRunRow>> FindPlaybookRun(std::int64_t incident_id,
+                                                        std::string_view playbook_id);
+  // Oldest first.
+  Result<std::vector<PlaybookRunRow>> ListPlaybookRuns(std::int64_t incident_id);
+  // Oldest first.
+  Result<std::vector<PlaybookEventRow>> ListPlaybookEvents(std::int64_t run_id);
+  // Appends `event` and bumps the run's version, only if the run is still at
+  // `expected_version`: the new version, or nullopt when someone else wrote first (nothing is
+  // written then; reload and look again). Atomic with the caller's transaction, if any.
+  Result<std::optional<std::int64_t>> AppendPlaybookEvent(std::int64_t expected_version,
+                                                          const PlaybookEventRow& event);
+  Status FinishPlaybookRun(std::int64_t run_id, std::string_view at);
 
   // The audit log only grows: the schema refuses UPDATE and DELETE. details_json "" means "{}".
   Status AppendAudit(std::string_view actor, std::string_view action, std::string_view object_type,

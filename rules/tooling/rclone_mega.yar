@@ -14,7 +14,7 @@ rule EXFIL_Rclone_Mega_Config
     date = "2026-11-22"
     score = 75
     mitre_attack = "T1567.002"
-    playbook = "data-leak"
+    playbook = "double-extortion"
 
   strings:
     $remote = /\[[^\]\r\n]{1,64}\][ \t]*\r?\n[ \t]*type[ \t]*=[ \t]*mega\b/ ascii
@@ -34,7 +34,7 @@ rule EXFIL_Rclone_Mega_Command
     date = "2026-11-22"
     score = 80
     mitre_attack = "T1567.002"
-    playbook = "data-leak"
+    playbook = "double-extortion"
 
   strings:
     $create = /rclone(\.exe)?["']?\s+config\s+create\s+[^\s]{1,64}\s+mega\b/ ascii wide nocase

@@ -13,7 +13,7 @@ rule WEBSHELL_PHP_Eval_Request
     date = "2026-11-22"
     score = 80
     mitre_attack = "T1505.003"
-    playbook = "webshell"
+    playbook = "remote-access"
 
   strings:
     $php = "<?php" ascii nocase
@@ -36,7 +36,7 @@ rule WEBSHELL_ASPX_Cmd_Exec
     date = "2026-11-22"
     score = 80
     mitre_attack = "T1505.003"
-    playbook = "webshell"
+    playbook = "remote-access"
 
   strings:
     $page = /<%@\s*(Page|WebHandler|WebService)\b/ ascii wide nocase
@@ -59,7 +59,7 @@ rule WEBSHELL_JSP_Cmd_Exec
     date = "2026-11-22"
     score = 80
     mitre_attack = "T1505.003"
-    playbook = "webshell"
+    playbook = "remote-access"
 
   strings:
     $jsp1 = "<%@ page" ascii nocase
