@@ -13,6 +13,7 @@
 #include "agents/host/file_event.h"
 #include "common/fs.h"
 #include "common/hash.h"
+#include "common/text.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -61,10 +62,14 @@ std::string DefaultRulesCache() {
   return "";  // no private place to cache: compile every time rather than trust a shared one
 }
 
-std::string Actor(const EngineFlags& flags) {
-  if (!flags.actor.empty()) return flags.actor;
+store::Who WhoIs(const EngineFlags& flags) {
   std::string name = host::OwnerName(::getuid());
-  return name.empty() ? "uid:" + std::to_string(::getuid()) : name;
+  return store::Who{name.empty() ? "uid:" + std::to_string(::getuid()) : name,
+                    ToValidUtf8(flags.actor)};
+}
+
+std::string Actor(const EngineFlags& flags) {
+  return WhoIs(flags).Display();
 }
 
 Status ValidateEngineFlags(const EngineFlags& flags, double window_hours) {
