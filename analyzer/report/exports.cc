@@ -201,6 +201,8 @@ std::string ExportMisp(const ReportData& data) {
                : store::SeverityRank(i.severity) == 2 ? 2
                                                       : 3;
   int analysis = i.status == store::kStatusNew ? 0 : store::IsOpenStatus(i.status) ? 1 : 2;
+  // A false positive is shared so that others need not analyse it again, never as IDS input.
+  const bool dismissed = i.status == store::kStatusFalsePositive;
   json attributes = json::array();
   std::set<std::pair<std::string, std::string>> seen;
   auto add = [&](const std::string& type, const std::string& category, const std::string& value,
@@ -211,7 +213,7 @@ std::string ExportMisp(const ReportData& data) {
          {"type", type},
          {"category", category},
          {"value", ToValidUtf8(value)},
-         {"to_ids", to_ids},
+         {"to_ids", to_ids && !dismissed},
          {"distribution", "5"},  // inherit the event's
          {"comment", ToValidUtf8(d.kind + " " + d.rule + " on " + i.host_name)},
          {"timestamp", UnixSeconds(d.created_at)},
@@ -238,6 +240,7 @@ std::string ExportMisp(const ReportData& data) {
     }
   }
   json tags = json::array({{{"name", "tlp:amber"}}});
+  if (dismissed) tags.push_back({{"name", "false-positive"}});
   for (const auto& t : Parsed(i.techniques_json, json::array())) {
     if (t.is_string()) {
       tags.push_back(

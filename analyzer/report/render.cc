@@ -114,7 +114,7 @@ std::vector<Block> Document(const ReportData& data) {
   doc.push_back({Block::kTable, "", {}, std::move(hosts)});
 
   doc.push_back({Block::kHeading, "Timeline", {}, {}});
-  Table timeline{{"Time (UTC)", "Event", "By", "Details"}, {false, false, false, true}, {}};
+  Table timeline{{"Time (UTC)", "Event", "By", "Details"}, {}, {}};
   for (const store::TimelineEntry& e : data.timeline) {
     std::string details = e.kind == "action" ? DescribeAction(e.action, e.summary) : e.summary;
     std::string event = e.kind == "action" ? e.action : e.kind + " " + e.action;

@@ -94,6 +94,7 @@ std::string ExportStix(const ReportData& data) {
   // time, so incidents of two cities (or two databases) never share ids.
   const std::string scope = org + "|" + std::to_string(inc.id) + "|" + inc.created_at;
 
+  const bool dismissed = inc.status == store::kStatusFalsePositive;
   std::map<std::string, IndicatorAcc> indicators;  // by pattern: one indicator each
   for (const store::DetectionRow& d : data.detail.detections) {
     std::string pattern = StixPattern(d);
@@ -135,7 +136,9 @@ std::string ExportStix(const ReportData& data) {
                 {"modified", a.created},
                 {"name", ToValidUtf8(a.name)},
                 {"description", ToValidUtf8(a.description)},
-                {"indicator_types", {"malicious-activity"}},
+                // A dismissed incident still goes to the CERT (it saves them the same
+                // analysis), but its indicators are marked benign.
+                {"indicator_types", {dismissed ? "benign" : "malicious-activity"}},
                 {"pattern", pattern},
                 {"pattern_type", "stix"},
                 {"pattern_version", "2.1"},
@@ -175,7 +178,8 @@ std::string ExportStix(const ReportData& data) {
                  {"report_types", {"threat-report"}},
                  {"published", modified},
                  {"object_refs", refs},
-                 {"labels", {"incident", inc.severity}}};
+                 {"labels", dismissed ? nlohmann::json({"incident", "false-positive"})
+                                      : nlohmann::json({"incident", inc.severity})}};
   json attack = AttackReferences(inc.techniques_json);
   if (!attack.empty()) report["external_references"] = attack;
   objects.push_back(report);
