@@ -139,6 +139,9 @@ class BundleIngest {
     auto bundle_id = store_.InsertBundle(b);
     if (!bundle_id.ok()) return bundle_id.error();
     out.bundle_id = *bundle_id;
+    // Evidence found again in this bundle was there when the agent collected it.
+    auto collected = ParseDateOrAge(m.info.ended, NowUnixNs());
+    recorder.set_collected_at(collected ? FormatTimestampNs(*collected) : now);
 
     auto reader = NdjsonReader::Open(dir + "/" + std::string(kEventsName));
     if (!reader.ok()) return reader.error();

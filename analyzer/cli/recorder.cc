@@ -97,7 +97,8 @@ Status Recorder::Record(std::int64_t host_id, const std::string& host_name,
     auto inserted = store_.InsertDetection(d);
     if (!inserted.ok()) return inserted.error();
     if (!inserted->inserted) {  // known already: the incident has it
-      auto reopened = store_.RecordResighting(inserted->id, f.observed_at, who_);
+      auto reopened = store_.RecordResighting(
+          inserted->id, collected_at_.empty() ? NowTimestamp() : collected_at_, who_);
       if (!reopened.ok()) return reopened.error();
       if (*reopened) ++counts_.reopened_incidents;
       continue;

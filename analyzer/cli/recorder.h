@@ -35,6 +35,10 @@ class Recorder {
                 const std::vector<correlate::Finding>& findings, const std::string& source,
                 std::int64_t source_id);
   const RecordCounts& counts() const { return counts_; }
+  // When the evidence was collected (a bundle's end time); "" (the default) means now, as in
+  // a local scan. A detection found again counts as seen at this time, and reopens its
+  // incident if that is after the incident was closed.
+  void set_collected_at(std::string at) { collected_at_ = std::move(at); }
 
  private:
   Result<std::int64_t> IncidentFor(std::int64_t host_id, const std::string& host_name,
@@ -42,6 +46,7 @@ class Recorder {
   store::Store& store_;
   store::Who who_;
   std::int64_t window_ns_;
+  std::string collected_at_;
   RecordCounts counts_;
 };
 

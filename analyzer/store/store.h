@@ -157,9 +157,10 @@ class Store {
   Result<bool> IsAllowlisted(std::int64_t host_id, std::string_view sha256, std::string_view path);
   Result<std::vector<AllowlistRow>> ListAllowlist();
 
-  // A detection found again: counts the sighting. When its incident is closed (not a false
-  // positive) and the sighting is newer than the closing, the threat is back: the incident is
-  // reopened as new, with an audit entry naming the detection. Returns true when it reopened.
+  // A detection found again, the evidence collected at `observed_at`: counts the sighting.
+  // When its incident is closed (not a false positive) and the sighting is newer than the
+  // closing, the threat is back: the incident is reopened as new, with an audit entry naming
+  // the detection. Returns true when it reopened.
   Result<bool> RecordResighting(std::int64_t detection_id, std::string_view observed_at,
                                 const Who& who);
 
