@@ -43,10 +43,12 @@ std::string Reasons(const store::DetectionRow& d) {
   std::string out = d.description;
   auto add = [&](const std::string& text) { out += (out.empty() ? "" : "; ") + text; };
   if (r.is_object()) {
-    for (const auto& [k, v] : r.items())
+    for (const auto& [k, v] : r.items()) {
+      if (v.is_null() || (v.is_string() && v.get<std::string>().empty())) continue;
       add(k + ": " +
           (v.is_string() ? v.get<std::string>()
                          : v.dump(-1, ' ', false, json::error_handler_t::replace)));
+    }
   } else if (r.is_array()) {
     for (const auto& v : r)
       add(v.is_string() ? v.get<std::string>()
@@ -141,27 +143,34 @@ std::vector<Block> Document(const ReportData& data) {
                        d.source + (d.source_id ? " " + std::to_string(*d.source_id) : "")});
   }
   doc.push_back({Block::kTable, "", {}, std::move(ev)});
-  if (!data.evidence.empty()) {
-    Table src{{"Source", "Identifier", "Manifest SHA-256", "Collected by", "Examiner / case",
-               "Collected (UTC)", "Ingested"},
-              {false, true, true, false, false, false, false},
+  Table bundles{{"Bundle", "UUID", "Manifest SHA-256", "Agent", "Examiner / case",
+                 "Collected (UTC)", "Ingested"},
+                {false, true, true, false, false, false, false},
+                {}};
+  Table scans{{"Scan", "Paths", "Rule set SHA-256", "By", "Ran (UTC)"},
+              {false, true, true, false, false},
               {}};
-    for (const EvidenceSource& e : data.evidence) {
-      if (e.bundle) {
-        const store::BundleRow& b = *e.bundle;
-        src.rows.push_back({"bundle " + std::to_string(b.id), b.bundle_uuid, b.manifest_sha256,
-                            b.agent + " " + b.agent_version,
-                            b.examiner.value_or("-") + " / " + b.case_ref.value_or("-"),
-                            b.started + " .. " + b.ended, b.ingested_at + " by " + b.ingested_by});
-      } else if (e.scan) {
-        const store::ScanRow& s = *e.scan;
-        src.rows.push_back({"scan " + std::to_string(s.id), s.roots_json,
-                            "rules " + s.ruleset_hash.value_or("-"), "beffroi scan", s.actor,
-                            s.started + " .. " + s.ended.value_or("(interrupted)"), "-"});
-      }
+  for (const EvidenceSource& e : data.evidence) {
+    if (e.bundle) {
+      const store::BundleRow& b = *e.bundle;
+      bundles.rows.push_back(
+          {std::to_string(b.id), b.bundle_uuid, b.manifest_sha256, b.agent + " " + b.agent_version,
+           b.examiner.value_or("-") + " / " + b.case_ref.value_or("-"),
+           b.started + " .. " + b.ended, b.ingested_at + " by " + b.ingested_by});
+    } else if (e.scan) {
+      const store::ScanRow& s = *e.scan;
+      scans.rows.push_back({std::to_string(s.id), s.roots_json, s.ruleset_hash.value_or("-"),
+                            s.actor, s.started + " .. " + s.ended.value_or("(interrupted)")});
     }
-    doc.push_back({Block::kParagraph, "Evidence sources (chain of custody):", {}, {}});
-    doc.push_back({Block::kTable, "", {}, std::move(src)});
+  }
+  if (!bundles.rows.empty()) {
+    doc.push_back(
+        {Block::kParagraph, "Evidence bundles (verified against their manifests):", {}, {}});
+    doc.push_back({Block::kTable, "", {}, std::move(bundles)});
+  }
+  if (!scans.rows.empty()) {
+    doc.push_back({Block::kParagraph, "Scans run by the analyzer:", {}, {}});
+    doc.push_back({Block::kTable, "", {}, std::move(scans)});
   }
 
   doc.push_back({Block::kHeading, "Actions taken", {}, {}});
@@ -211,7 +220,7 @@ dl.facts dt { font-weight: bold; } dl.facts dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: .5em 0; }
 th, td { border: 1px solid #bbb; padding: .25em .4em; text-align: left; vertical-align: top; }
 th { background: #f0e6e6; } tr:nth-child(even) td { background: #fafafa; }
-code { font: 8.5pt "DejaVu Sans Mono", monospace; word-break: break-all; }
+code { font: 8.5pt "DejaVu Sans Mono", monospace; overflow-wrap: anywhere; }
 footer { margin-top: 2em; font-size: 8pt; color: #666; }
 @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; }
                tr { page-break-inside: avoid; } }
