@@ -64,8 +64,12 @@ std::string DefaultRulesCache() {
 
 store::Who WhoIs(const EngineFlags& flags) {
   std::string name = host::OwnerName(::getuid());
-  return store::Who{name.empty() ? "uid:" + std::to_string(::getuid()) : name,
-                    ToValidUtf8(flags.actor)};
+  // One line in every listing of the audit log, whatever was typed.
+  std::string as = ToValidUtf8(flags.actor);
+  for (char& c : as) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return store::Who{name.empty() ? "uid:" + std::to_string(::getuid()) : name, as};
 }
 
 std::string Actor(const EngineFlags& flags) {

@@ -108,7 +108,7 @@ Status Recorder::Record(std::int64_t host_id, const std::string& host_name,
     if (!incident.ok()) return incident.error();
     if (auto s = store_.AttachDetection(*incident, inserted->id); !s.ok()) return s;
     if (auto s = store_.RefreshIncident(*incident); !s.ok()) return s;
-    if (auto c = store_.LinkCampaign(*incident, who_); !c.ok()) return c.error();
+    if (auto c = store_.LinkCampaign(*incident, who_, inserted->id); !c.ok()) return c.error();
   }
   return OkStatus();
 }

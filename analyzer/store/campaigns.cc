@@ -17,17 +17,23 @@ namespace {
 // Indicators shared with incidents on other hosts: a content hash, or a network indicator
 // (the rule of an ioc.network detection is "type:value"). Two arms so that each can use its
 // index. False positives link nothing; merged incidents have no detections left.
-constexpr std::string_view kSharedIndicators = R"sql(
-SELECT DISTINCT o.incident_id, 'sha256:' || d.sha256 FROM detections d
-JOIN detections o ON o.sha256 = d.sha256 AND o.sha256 <> '' AND o.host_id <> d.host_id
-JOIN incidents oi ON oi.id = o.incident_id AND oi.status <> 'false-positive'
-WHERE d.incident_id = ?1 AND d.sha256 <> ''
-UNION
-SELECT DISTINCT o.incident_id, d.rule FROM detections d
-JOIN detections o ON o.kind = d.kind AND o.rule = d.rule AND o.host_id <> d.host_id
-JOIN incidents oi ON oi.id = o.incident_id AND oi.status <> 'false-positive'
-WHERE d.incident_id = ?1 AND d.kind = 'ioc.network'
-ORDER BY 2, 1)sql";
+#define BEFFROI_SHARED_INDICATORS(WHERE)                                                    \
+  "SELECT DISTINCT o.incident_id, 'sha256:' || d.sha256 FROM detections d "                 \
+  "JOIN detections o ON o.sha256 = d.sha256 AND o.sha256 <> '' AND o.host_id <> d.host_id " \
+  "JOIN incidents oi ON oi.id = o.incident_id AND oi.status <> 'false-positive' "           \
+  "WHERE " WHERE                                                                            \
+  " AND d.sha256 <> '' "                                                                    \
+  "UNION "                                                                                  \
+  "SELECT DISTINCT o.incident_id, d.rule FROM detections d "                                \
+  "JOIN detections o ON o.kind = d.kind AND o.rule = d.rule AND o.host_id <> d.host_id "    \
+  "JOIN incidents oi ON oi.id = o.incident_id AND oi.status <> 'false-positive' "           \
+  "WHERE " WHERE " AND d.kind = 'ioc.network' ORDER BY 2, 1"
+// Every detection of the incident, or (for the Recorder, once per new detection) only one,
+// which keeps a scan with thousands of detections in one incident linear.
+constexpr std::string_view kSharedIndicators = BEFFROI_SHARED_INDICATORS("d.incident_id = ?1");
+constexpr std::string_view kSharedIndicatorsOf =
+    BEFFROI_SHARED_INDICATORS("d.incident_id = ?1 AND d.id = ?2");
+#undef BEFFROI_SHARED_INDICATORS
 
 constexpr std::string_view kIncidentCampaign =
     "SELECT campaign_id, status FROM incidents WHERE id = ?1";
@@ -55,7 +61,8 @@ std::string ShortIndicator(const std::string& indicator) {
 
 }  // namespace
 
-Result<std::optional<std::int64_t>> Store::LinkCampaign(std::int64_t incident_id, const Who& who) {
+Result<std::optional<std::int64_t>> Store::LinkCampaign(std::int64_t incident_id, const Who& who,
+                                                        std::optional<std::int64_t> detection_id) {
   std::string what = "link campaign of incident " + std::to_string(incident_id);
   auto tx = Transaction::Begin(*db_);
   if (!tx) return Context(what, tx.error());
@@ -77,9 +84,10 @@ Result<std::optional<std::int64_t>> Store::LinkCampaign(std::int64_t incident_id
   std::map<std::string, std::set<std::int64_t>> shared;  // indicator -> other incidents
   std::set<std::int64_t> others;
   {
-    auto stmt = Acquire(kSharedIndicators);
+    auto stmt = Acquire(detection_id ? kSharedIndicatorsOf : kSharedIndicators);
     if (!stmt) return Context(what, stmt.error());
     (*stmt)->BindInt64(1, incident_id);
+    if (detection_id) (*stmt)->BindInt64(2, *detection_id);
     for (;;) {
       auto row = (*stmt)->Step();
       if (!row) return Context(what, row.error());

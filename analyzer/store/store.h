@@ -172,8 +172,11 @@ class Store {
   // --- Campaigns (campaigns.cc). Links `incident_id` with the incidents on other hosts that
   // share an indicator with it: a SHA-256, or a network indicator (domain, address, URL, JA3).
   // Joins or merges their campaigns, creating one when none exists, with an audit entry.
-  // Returns the campaign, if any.
-  Result<std::optional<std::int64_t>> LinkCampaign(std::int64_t incident_id, const Who& who);
+  // Returns the campaign, if any. With `detection_id`, only that detection's indicators are
+  // looked at (the one just attached).
+  Result<std::optional<std::int64_t>> LinkCampaign(
+      std::int64_t incident_id, const Who& who,
+      std::optional<std::int64_t> detection_id = std::nullopt);
   // Most severe first.
   Result<std::vector<CampaignRow>> ListCampaigns();
   Result<std::optional<CampaignRow>> GetCampaign(std::int64_t campaign_id);
