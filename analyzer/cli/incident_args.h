@@ -1,5 +1,5 @@
-// What the `beffroi incidents` subcommands share: incident numbers, exit codes for store
-// errors, and the JSON form of an incident. Pure functions; thread-safe.
+// What the `beffroi incidents` subcommands share: incident numbers and exit codes for store
+// errors. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,5 @@ std::optional<std::int64_t> ParseId(const std::string& text);
 std::optional<std::vector<std::int64_t>> ParseIdList(const std::string& text);
 // kInvalidArgument: usage (2); kConflict: kExitConflict (5); anything else: 1.
 int StoreErrorExit(const Error& error);
-nlohmann::json IncidentJson(const store::IncidentRow& incident);
 
 }  // namespace beffroi::cli

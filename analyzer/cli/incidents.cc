@@ -7,6 +7,7 @@
 #include "analyzer/cli/context.h"
 #include "analyzer/cli/incident_args.h"
 #include "analyzer/cli/parse.h"
+#include "analyzer/report/report.h"
 
 namespace po = boost::program_options;
 
@@ -95,7 +96,7 @@ int List(const Args& args) {
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& i : *rows)
-      out.push_back(IncidentJson(i));
+      out.push_back(report::IncidentJson(i));
     std::cout << Dump(out, 2) << "\n";
     return kExitOk;
   }
@@ -141,7 +142,7 @@ int Show(const Args& args) {
   if (!detail->has_value()) return Fail("incidents show", "no incident " + ids[0]);
   const store::IncidentDetail& d = **detail;
   auto audit = (*store)->ListAudit("incident", id);
-  nlohmann::json out = IncidentJson(d.incident);
+  nlohmann::json out = report::IncidentJson(d.incident);
   out["detections_list"] = nlohmann::json::array();
   for (const auto& det : d.detections) {
     out["detections_list"].push_back(
@@ -218,30 +219,6 @@ int Show(const Args& args) {
 }
 
 }  // namespace
-
-nlohmann::json IncidentJson(const store::IncidentRow& i) {
-  return {{"id", i.id},
-          {"title", i.title},
-          {"host", i.host_name},
-          {"status", i.status},
-          {"resolution", i.resolution},
-          {"severity", i.severity},
-          {"score", i.score},
-          {"threat_key", i.threat_key},
-          {"assignee", i.assignee},
-          {"tags", i.tags},
-          {"version", i.version},
-          {"campaign", i.campaign_id ? nlohmann::json(*i.campaign_id) : nlohmann::json()},
-          {"merged_into", i.merged_into ? nlohmann::json(*i.merged_into) : nlohmann::json()},
-          {"first_seen", i.first_seen},
-          {"last_seen", i.last_seen},
-          {"created_at", i.created_at},
-          {"updated_at", i.updated_at},
-          {"closed_at", i.closed_at},
-          {"techniques", ParsedOr(i.techniques_json, nlohmann::json::array())},
-          {"playbook", i.playbook.value_or("")},
-          {"detections", i.detection_count}};
-}
 
 namespace {
 

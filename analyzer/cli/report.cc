@@ -73,23 +73,7 @@ int Timeline(const Args& args) {
     return Fail("incidents timeline", timeline.error().message, StoreErrorExit(timeline.error()));
   }
   if (json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const store::TimelineEntry& e : *timeline) {
-      nlohmann::json entry = {{"at", e.at}, {"kind", e.kind}, {"incident", e.incident_id}};
-      if (e.kind == "action") {
-        entry["actor"] = e.actor;
-        entry["action"] = e.action;
-        entry["details"] = nlohmann::json::parse(e.summary, nullptr, false);
-        if (entry["details"].is_discarded()) entry["details"] = nlohmann::json::object();
-        entry["text"] = report::DescribeAction(e.action, e.summary);
-      } else {
-        entry["detection"] = e.detection_id.value_or(0);
-        entry["kind_of_detection"] = e.action;
-        entry["text"] = e.summary;
-      }
-      out.push_back(entry);
-    }
-    std::cout << Dump(out, 2) << "\n";
+    std::cout << Dump(report::TimelineJson(*timeline), 2) << "\n";
     return kExitOk;
   }
   if (timeline->empty()) {

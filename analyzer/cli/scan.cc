@@ -477,7 +477,8 @@ int RunScan(const Args& args, const Args& argv_all) {
   (void)(*store)->FinishScan(*scan_id, ended, summary["files_seen"].get<std::int64_t>(),
                              summary["files_read"].get<std::int64_t>(),
                              static_cast<std::int64_t>(run.counts().findings));
-  (void)(*store)->AppendAudit(WhoIs(engine_flags), "scan.finished", "scan", *scan_id, Dump(summary), ended);
+  (void)(*store)->AppendAudit(WhoIs(engine_flags), "scan.finished", "scan", *scan_id, Dump(summary),
+                              ended);
   if (json) {
     std::cout << Dump(summary, 2) << "\n";
   } else {

@@ -8,6 +8,7 @@
 #include "analyzer/cli/context.h"
 #include "analyzer/cli/incident_args.h"
 #include "analyzer/cli/parse.h"
+#include "analyzer/report/report.h"
 #include "analyzer/store/lifecycle.h"
 
 namespace po = boost::program_options;
@@ -69,7 +70,7 @@ int Done(const char* command, store::Store& store, std::int64_t id, bool json,
   auto detail = store.GetIncident(id);
   if (!detail.ok()) return Fail(command, detail.error().message);
   if (!detail->has_value()) return Fail(command, "no incident " + std::to_string(id));
-  std::cout << Dump(IncidentJson((*detail)->incident), 2) << "\n";
+  std::cout << Dump(report::IncidentJson((*detail)->incident), 2) << "\n";
   return kExitOk;
 }
 

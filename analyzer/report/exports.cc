@@ -31,6 +31,21 @@ std::string UnixSeconds(const std::string& t) {
   return std::to_string(ns ? *ns / 1'000'000'000 : 0);
 }
 
+// MISP attribute (type, category) for a detection's network indicator.
+std::optional<std::pair<std::string, std::string>> MispNetworkType(const std::string& type) {
+  static const std::map<std::string, std::string> kTypes = {{"domain", "domain"},
+                                                            {"ip", "ip-dst"},
+                                                            {"cidr", "ip-dst"},
+                                                            {"url", "url"},
+                                                            {"ja3", "ja3-fingerprint-md5"},
+                                                            {"user-agent", "user-agent"}};
+  auto it = kTypes.find(type);
+  if (it == kTypes.end()) return std::nullopt;
+  return std::make_pair(it->second, std::string("Network activity"));
+}
+
+}  // namespace
+
 json IncidentJson(const store::IncidentRow& i) {
   return {{"id", i.id},
           {"title", i.title},
@@ -51,23 +66,28 @@ json IncidentJson(const store::IncidentRow& i) {
           {"updated_at", i.updated_at},
           {"closed_at", i.closed_at},
           {"techniques", Parsed(i.techniques_json, json::array())},
-          {"playbook", i.playbook ? json(*i.playbook) : json()}};
+          {"playbook", i.playbook ? json(*i.playbook) : json()},
+          {"detections", i.detection_count}};
 }
 
-// MISP attribute (type, category) for a detection's network indicator.
-std::optional<std::pair<std::string, std::string>> MispNetworkType(const std::string& type) {
-  static const std::map<std::string, std::string> kTypes = {{"domain", "domain"},
-                                                            {"ip", "ip-dst"},
-                                                            {"cidr", "ip-dst"},
-                                                            {"url", "url"},
-                                                            {"ja3", "ja3-fingerprint-md5"},
-                                                            {"user-agent", "user-agent"}};
-  auto it = kTypes.find(type);
-  if (it == kTypes.end()) return std::nullopt;
-  return std::make_pair(it->second, std::string("Network activity"));
+json TimelineJson(const std::vector<store::TimelineEntry>& timeline) {
+  json out = json::array();
+  for (const store::TimelineEntry& e : timeline) {
+    json entry = {{"at", e.at}, {"kind", e.kind}, {"incident", e.incident_id}};
+    if (e.kind == "action") {
+      entry["actor"] = e.actor;
+      entry["action"] = e.action;
+      entry["details"] = Parsed(e.summary, json::object());
+      entry["text"] = DescribeAction(e.action, e.summary);
+    } else {
+      entry["detection"] = e.detection_id.value_or(0);
+      entry["detection_kind"] = e.action;
+      entry["text"] = e.summary;
+    }
+    out.push_back(entry);
+  }
+  return out;
 }
-
-}  // namespace
 
 std::string ExportCsv(const ReportData& data) {
   const store::IncidentRow& i = data.detail.incident;
@@ -126,21 +146,7 @@ std::string ExportJson(const ReportData& data) {
                     {"source_id", d.source_id ? json(*d.source_id) : json()}});
   }
   out["detections"] = dets;
-  json timeline = json::array();
-  for (const store::TimelineEntry& e : data.timeline) {
-    json entry = {{"at", e.at}, {"kind", e.kind}, {"incident", e.incident_id}};
-    if (e.kind == "action") {
-      entry["actor"] = e.actor;
-      entry["action"] = e.action;
-      entry["details"] = Parsed(e.summary, json::object());
-      entry["text"] = DescribeAction(e.action, e.summary);
-    } else {
-      entry["detection"] = e.detection_id.value_or(0);
-      entry["text"] = e.summary;
-    }
-    timeline.push_back(entry);
-  }
-  out["timeline"] = timeline;
+  out["timeline"] = TimelineJson(data.timeline);
   json evidence = json::array();
   for (const EvidenceSource& e : data.evidence) {
     if (e.bundle) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,11 @@ std::string ExportJson(const ReportData& data);
 std::string ExportStix(const ReportData& data);
 // A MISP event (the JSON of MISP's event export: {"Event": {..., "Attribute": [...]}}).
 std::string ExportMisp(const ReportData& data);
+
+// The JSON form of an incident, for `incidents list|show --json` and the JSON export.
+nlohmann::json IncidentJson(const store::IncidentRow& incident);
+// The JSON form of a timeline, for `incidents timeline --json` and the JSON export.
+nlohmann::json TimelineJson(const std::vector<store::TimelineEntry>& timeline);
 
 // Escaping, exposed for tests.
 std::string HtmlEscape(std::string_view s);

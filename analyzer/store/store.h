@@ -195,6 +195,10 @@ class Store {
                                        std::optional<std::int64_t> expect_version);
   // version + 1, updated_at = at.
   Status Touch(std::int64_t incident_id, std::string_view at);
+  // The end of every change: Touch, the audit entry, commit, and the incident as it is now.
+  Result<IncidentRow> CommitChange(Transaction& tx, std::int64_t incident_id,
+                                   std::string_view action, const std::string& details_json,
+                                   const Who& who, std::string_view now, const std::string& what);
   Result<CampaignRow> ReadCampaign(std::int64_t campaign_id);
 
   // Declared first so it is destroyed last, after the statements that point to it.

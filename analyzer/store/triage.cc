@@ -100,6 +100,20 @@ Status Store::Touch(std::int64_t incident_id, std::string_view at) {
   return (*stmt)->Run();
 }
 
+Result<IncidentRow> Store::CommitChange(Transaction& tx, std::int64_t incident_id,
+                                        std::string_view action, const std::string& details_json,
+                                        const Who& who, std::string_view now,
+                                        const std::string& what) {
+  if (Status s = Touch(incident_id, now); !s.ok()) return Context(what, s.error());
+  if (Status s = AppendAudit(who, action, "incident", incident_id, details_json, now); !s.ok()) {
+    return s.error();
+  }
+  if (Status s = tx.Commit(); !s.ok()) return Context(what, s.error());
+  auto after = LoadForChange(incident_id, std::nullopt);
+  if (!after) return after.error();
+  return after->incident;
+}
+
 Result<IncidentRow> Store::ChangeStatus(std::int64_t incident_id, std::string_view status,
                                         std::string_view reason, bool reopen, const Who& who,
                                         std::optional<std::int64_t> expect_version) {
@@ -125,20 +139,12 @@ Result<IncidentRow> Store::ChangeStatus(std::int64_t incident_id, std::string_vi
         .BindText(4, closing ? reason : std::string_view(before.resolution));
     if (Status s = (*stmt)->Run(); !s.ok()) return Context(what, s.error());
   }
-  if (Status s = Touch(incident_id, now); !s.ok()) return Context(what, s.error());
   nlohmann::json details = {{"from", before.status}, {"to", status}};
   if (!reason.empty()) details["reason"] = reason;
   if (!IsOpenStatus(before.status) || reopen) details["reopen"] = true;
-  if (Status s =
-          AppendAudit(who, "incident.status", "incident", incident_id,
-                      details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), now);
-      !s.ok()) {
-    return s.error();
-  }
-  if (Status s = tx->Commit(); !s.ok()) return Context(what, s.error());
-  auto after = LoadForChange(incident_id, std::nullopt);
-  if (!after) return after.error();
-  return after->incident;
+  return CommitChange(*tx, incident_id, "incident.status",
+                      details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), who,
+                      now, what);
 }
 
 Result<IncidentRow> Store::AssignIncident(std::int64_t incident_id, std::string_view assignee,
@@ -163,16 +169,8 @@ Result<IncidentRow> Store::AssignIncident(std::int64_t incident_id, std::string_
     (*stmt)->BindInt64(1, incident_id).BindText(2, assignee);
     if (Status s = (*stmt)->Run(); !s.ok()) return Context(what, s.error());
   }
-  if (Status s = Touch(incident_id, now); !s.ok()) return Context(what, s.error());
   nlohmann::json details = {{"from", detail->incident.assignee}, {"to", assignee}};
-  if (Status s = AppendAudit(who, "incident.assign", "incident", incident_id, details.dump(), now);
-      !s.ok()) {
-    return s.error();
-  }
-  if (Status s = tx->Commit(); !s.ok()) return Context(what, s.error());
-  auto after = LoadForChange(incident_id, std::nullopt);
-  if (!after) return after.error();
-  return after->incident;
+  return CommitChange(*tx, incident_id, "incident.assign", details.dump(), who, now, what);
 }
 
 Result<IncidentRow> Store::TagIncident(std::int64_t incident_id,
@@ -216,17 +214,8 @@ Result<IncidentRow> Store::TagIncident(std::int64_t incident_id,
     removed.push_back(t);
   }
   if (added.empty() && removed.empty()) return Invalid(what + ": it already has these tags");
-  std::string now = NowTimestamp();
-  if (Status s = Touch(incident_id, now); !s.ok()) return Context(what, s.error());
   nlohmann::json details = {{"added", added}, {"removed", removed}};
-  if (Status s = AppendAudit(who, "incident.tag", "incident", incident_id, details.dump(), now);
-      !s.ok()) {
-    return s.error();
-  }
-  if (Status s = tx->Commit(); !s.ok()) return Context(what, s.error());
-  auto after = LoadForChange(incident_id, std::nullopt);
-  if (!after) return after.error();
-  return after->incident;
+  return CommitChange(*tx, incident_id, "incident.tag", details.dump(), who, NowTimestamp(), what);
 }
 
 Status Store::AddNote(std::int64_t incident_id, std::string_view text, const Who& who) {
