@@ -43,78 +43,67 @@ void AppendHexBytes(std::string_view hex, std::string& out) {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view raw) {
+// Repairs UTF-8, lets `special` write the characters it cares about (returning true), and
+// replaces the remaining control characters with U+FFFD.
+template <typename Special>
+std::string EscapeWith(std::string_view raw, Special special) {
   std::string s = ToValidUtf8(raw), out;
   out.reserve(s.size() + s.size() / 8);
   for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-      case '\t':
-        out += c;
-        break;
-      default:
-        if (IsControl(c)) {
-          out += kReplacement;
-        } else {
-          out += c;
-        }
+    if (special(c, out)) continue;
+    if (IsControl(c)) {
+      out += kReplacement;
+    } else {
+      out += c;
     }
   }
   return out;
 }
 
-std::string MarkdownEscape(std::string_view raw) {
-  std::string s = ToValidUtf8(raw), out;
-  out.reserve(s.size() + s.size() / 8);
-  for (char c : s) {
+std::string HtmlEscape(std::string_view raw) {
+  return EscapeWith(raw, [](char c, std::string& out) {
     switch (c) {
-      // Everything that can start markup inline or inside a table cell. A backslash before
-      // ASCII punctuation is always a literal in CommonMark, so this never shows twice.
-      case '\\':
-      case '`':
-      case '*':
-      case '_':
-      case '[':
-      case ']':
-      case '<':
-      case '>':
-      case '|':
-      case '~':
-      case '#':
       case '&':
-      case '!':
-        out += '\\';
-        out += c;
-        break;
+        out += "&amp;";
+        return true;
+      case '<':
+        out += "&lt;";
+        return true;
+      case '>':
+        out += "&gt;";
+        return true;
+      case '"':
+        out += "&quot;";
+        return true;
+      case '\'':
+        out += "&#39;";
+        return true;
       case '\n':
-      case '\r':
       case '\t':
-        out += ' ';
-        break;
+        out += c;
+        return true;
       default:
-        if (IsControl(c)) {
-          out += kReplacement;
-        } else {
-          out += c;
-        }
+        return false;
     }
-  }
-  return out;
+  });
+}
+
+std::string MarkdownEscape(std::string_view raw) {
+  // Everything that can start markup inline or inside a table cell. A backslash before ASCII
+  // punctuation is always a literal in CommonMark, so nothing shows twice.
+  constexpr std::string_view kMarkup = "\\`*_[]<>|~#&!";
+  return EscapeWith(raw, [&](char c, std::string& out) {
+    if (kMarkup.find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
+      return true;
+    }
+    if (c == '\n' || c == '\r' || c == '\t') {
+      out += ' ';
+      return true;
+    }
+    return false;
+  });
 }
 
 std::string CsvField(std::string_view raw) {
