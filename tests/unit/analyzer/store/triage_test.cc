@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "analyzer/store/lifecycle.h"
+#include "analyzer/store/migrations.h"
 #include "analyzer/store/store.h"
 #include "store_fixture.h"
 
@@ -431,6 +432,46 @@ TEST_F(TriageTest, TheTimelineIsInTimeOrderWithEveryDetectionAndAction) {
   for (std::size_t i = 1; i < timeline->size(); ++i)
     EXPECT_LE((*timeline)[i - 1].at, (*timeline)[i].at);
   EXPECT_EQ(store_->Timeline(id + 50).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace beffroi::store
+
+namespace beffroi::store {
+namespace {
+
+// A database from before triage (schema 2) with audit entries and an incident: migration 3
+// keeps them, and the chain starts at the first new entry.
+TEST(TriageMigration, OlderDatabasesKeepTheirHistoryAndChainFromThenOn) {
+  testing::TempDb tmp;
+  {
+    auto db = Database::Open(tmp.path());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE(ApplyMigrations(**db, AllMigrations().first(2)).ok());
+    ASSERT_TRUE((*db)
+                    ->Exec(R"sql(
+      INSERT INTO hosts (name, first_seen, last_seen) VALUES ('fs01', 'a', 'a');
+      INSERT INTO incidents (host_id, threat_key, title, severity, status, first_seen, last_seen,
+                             created_at, updated_at)
+        VALUES (1, 'k', 'Old incident', 'high', 'investigating', 'a', 'a', 'a', 'a');
+      INSERT INTO audit_log (at, actor, action, object_type, object_id)
+        VALUES ('2025-01-01T00:00:00.000000Z', 'Marie', 'incident.opened', 'incident', 1);
+    )sql")
+                    .ok());
+  }
+  auto store = Store::Open(tmp.path());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto old = (*store)->GetIncident(1);
+  ASSERT_TRUE(old.ok() && old->has_value());
+  EXPECT_EQ((*old)->incident.version, 1);
+  EXPECT_EQ((*old)->incident.assignee, "");
+  // A status the lifecycle does not know may be replaced by one it knows.
+  ASSERT_TRUE((*store)->ChangeStatus(1, "triaged", "", false, kAlice).ok());
+  auto check = (*store)->VerifyAudit();
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->entries, 2);
+  EXPECT_EQ(check->chained, 1);
+  EXPECT_FALSE(check->bad_entry) << check->problem;
 }
 
 }  // namespace
