@@ -19,6 +19,7 @@ enum class ErrorCode {
   kCorrupt,  // data does not match its own description (hash, length, format)
   kUnsupported,
   kInternal,
+  kConflict,  // someone else changed the object since the caller read it
 };
 
 struct Error {

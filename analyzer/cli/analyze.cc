@@ -61,13 +61,13 @@ FileFacts FactsFromEvent(const Event& e) {
 
 class BundleIngest {
  public:
-  BundleIngest(const Engine& engine, store::Store& store, FileMatcher& matcher, std::string actor,
+  BundleIngest(const Engine& engine, store::Store& store, FileMatcher& matcher, store::Who who,
                std::int64_t window_ns)
       : engine_(engine),
         store_(store),
         matcher_(matcher),
         observations_(engine.iocs),
-        actor_(std::move(actor)),
+        who_(std::move(who)),
         window_ns_(window_ns) {}
 
   BundleOutcome Ingest(const std::string& dir) {
@@ -99,7 +99,7 @@ class BundleIngest {
     }
     auto tx = store::Transaction::Begin(store_.db());
     if (!tx.ok()) return Error(out, tx.error().message);
-    Recorder recorder(store_, actor_, window_ns_);
+    Recorder recorder(store_, who_, window_ns_);
     if (Status s = Load(dir, *manifest, report->manifest_sha256, recorder, out); !s.ok()) {
       return Error(out, s.error().message + " (nothing from this bundle was stored)");
     }
@@ -138,10 +138,13 @@ class BundleIngest {
     b.ended = m.info.ended;
     b.path = dir;
     b.ingested_at = now;
-    b.ingested_by = actor_;
+    b.ingested_by = who_.Display();
     auto bundle_id = store_.InsertBundle(b);
     if (!bundle_id.ok()) return bundle_id.error();
     out.bundle_id = *bundle_id;
+    // Evidence found again in this bundle was there when the agent collected it.
+    auto collected = ParseDateOrAge(m.info.ended, NowUnixNs());
+    recorder.set_collected_at(collected ? FormatTimestampNs(*collected) : now);
 
     auto reader = NdjsonReader::Open(dir + "/" + std::string(kEventsName));
     if (!reader.ok()) return reader.error();
@@ -339,7 +342,7 @@ class BundleIngest {
   store::Store& store_;
   FileMatcher& matcher_;
   ObservationMatcher observations_;
-  std::string actor_;
+  store::Who who_;
   std::int64_t window_ns_;
 };
 
@@ -355,8 +358,7 @@ int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bun
   if (!store.ok()) return Fail("analyze", store.error().message);
   auto matcher = FileMatcher::Create(**engine);
   if (!matcher.ok()) return Fail("analyze", matcher.error().message);
-  std::string actor = Actor(flags);
-  BundleIngest ingest(**engine, **store, **matcher, actor,
+  BundleIngest ingest(**engine, **store, **matcher, WhoIs(flags),
                       static_cast<std::int64_t>(window_hours * 3600e9));
 
   int exit_code = kExitOk;
@@ -378,18 +380,20 @@ int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bun
                         {"bad_samples", o.bad_samples},
                         {"findings", o.counts.findings},
                         {"new_detections", o.counts.new_detections},
-                        {"new_incidents", o.counts.new_incidents}};
+                        {"new_incidents", o.counts.new_incidents},
+                        {"reopened_incidents", o.counts.reopened_incidents},
+                        {"allowlisted", o.counts.allowlisted}};
     results.push_back(r);
     if (o.status == "refused") exit_code = kExitVerifyFailed;
     if (o.status == "error" && exit_code == kExitOk) exit_code = kExitError;
     if (o.status == "ingested" || o.status == "duplicate") {
       (void)(*store)->AppendAudit(
-          actor, o.status == "ingested" ? "bundle.ingested" : "bundle.duplicate", "bundle",
+          WhoIs(flags), o.status == "ingested" ? "bundle.ingested" : "bundle.duplicate", "bundle",
           o.bundle_id,
           Dump(nlohmann::json{{"path", dir}, {"command_line", argv_all}, {"result", r}}),
           NowTimestamp());
     } else {
-      (void)(*store)->AppendAudit(actor, "bundle." + o.status, "bundle", std::nullopt,
+      (void)(*store)->AppendAudit(WhoIs(flags), "bundle." + o.status, "bundle", std::nullopt,
                                   Dump(nlohmann::json{{"path", dir}, {"message", o.message}}),
                                   NowTimestamp());
     }

@@ -17,6 +17,12 @@ int RunPcap(const Args& args, const Args& argv_all);
 int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bundles,
                    double window_hours, bool json, const Args& argv_all);
 int RunIncidents(const Args& args);
+// `incidents update|assign|tag|note|merge|split|close|timeline|report|export|campaigns`;
+// kNotATriageCommand for any other subcommand.
+inline constexpr int kNotATriageCommand = -1;
+int RunTriage(const std::string& subcommand, const Args& args);
+// `beffroi audit verify`: checks the audit log's hash chain.
+int RunAudit(const Args& args);
 int RunRules(const Args& args);
 // `beffroi ioc import|list|remove` (ioc.cc) and `beffroi search` (search.cc).
 int RunIoc(const Args& args, const Args& argv_all);

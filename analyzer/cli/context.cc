@@ -14,6 +14,7 @@
 #include "analyzer/cli/feeds.h"
 #include "common/fs.h"
 #include "common/hash.h"
+#include "common/text.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -78,10 +79,18 @@ std::string DefaultRulesCache() {
   return "";  // no private place to cache: compile every time rather than trust a shared one
 }
 
-std::string Actor(const EngineFlags& flags) {
-  if (!flags.actor.empty()) return flags.actor;
+store::Who WhoIs(const EngineFlags& flags) {
   std::string name = host::OwnerName(::getuid());
-  return name.empty() ? "uid:" + std::to_string(::getuid()) : name;
+  // One line in every listing of the audit log, whatever was typed.
+  std::string as = ToValidUtf8(flags.actor);
+  for (char& c : as) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return store::Who{name.empty() ? "uid:" + std::to_string(::getuid()) : name, as};
+}
+
+std::string Actor(const EngineFlags& flags) {
+  return WhoIs(flags).Display();
 }
 
 Status ValidateEngineFlags(const EngineFlags& flags, double window_hours) {

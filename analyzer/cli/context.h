@@ -28,6 +28,8 @@ inline constexpr int kExitError = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitDetections = 3;
 inline constexpr int kExitVerifyFailed = 4;
+// The incident changed since the version given with --expect-version.
+inline constexpr int kExitConflict = 5;
 
 struct EngineFlags {
   std::string db = "beffroi.db";
@@ -51,7 +53,9 @@ std::string BundledRulesDir();
 // share/beffroi, or the source tree), or "" when none can be found.
 std::string BundledPlaybooksDir();
 std::string DefaultRulesCache();
-// --as NAME, else the OS user name.
+// The OS user, and --as NAME beside it, for the audit log.
+store::Who WhoIs(const EngineFlags& flags);
+// WhoIs(flags).Display(): for the actor columns of scans and bundles.
 std::string Actor(const EngineFlags& flags);
 
 // The matching engine: compiled YARA rules, IOC lists and the allowlist. Read-only once

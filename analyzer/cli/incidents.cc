@@ -5,13 +5,50 @@
 
 #include "analyzer/cli/commands.h"
 #include "analyzer/cli/context.h"
+#include "analyzer/cli/incident_args.h"
 #include "analyzer/cli/parse.h"
 #include "analyzer/cli/playbook_report.h"
+#include "analyzer/report/report.h"
 #include "common/text.h"
 
 namespace po = boost::program_options;
 
 namespace beffroi::cli {
+
+std::optional<std::int64_t> ParseId(const std::string& text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
+std::optional<std::vector<std::int64_t>> ParseIdList(const std::string& text) {
+  std::vector<std::int64_t> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    while (!part.empty() && part.front() == ' ')
+      part.erase(part.begin());
+    auto id = ParseId(part);
+    if (!id) return std::nullopt;
+    out.push_back(*id);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+int StoreErrorExit(const Error& error) {
+  if (error.code == ErrorCode::kInvalidArgument) return kExitUsage;
+  if (error.code == ErrorCode::kConflict) return kExitConflict;
+  return kExitError;
+}
 
 namespace {
 
@@ -20,33 +57,19 @@ nlohmann::json ParsedOr(const std::string& text, nlohmann::json fallback) {
   return j.is_discarded() ? fallback : j;
 }
 
-nlohmann::json IncidentJson(const store::IncidentRow& i) {
-  return {{"id", i.id},
-          {"title", i.title},
-          {"host", i.host_name},
-          {"status", i.status},
-          {"severity", i.severity},
-          {"score", i.score},
-          {"threat_key", i.threat_key},
-          {"first_seen", i.first_seen},
-          {"last_seen", i.last_seen},
-          {"created_at", i.created_at},
-          {"updated_at", i.updated_at},
-          {"techniques", ParsedOr(i.techniques_json, nlohmann::json::array())},
-          {"playbook", i.playbook.value_or("")},
-          {"detections", i.detection_count}};
-}
-
 int List(const Args& args) {
   EngineFlags flags;
   store::IncidentFilter filter;
-  std::string status, severity, host;
-  bool json = false;
+  std::string status, severity, host, tag, assignee, campaign;
+  bool json = false, open_only = false;
   po::options_description desc("beffroi incidents list [options]");
   desc.add_options()("help,h", "show this help")("json", po::bool_switch(&json), "print JSON")(
       "status", po::value(&status), "only this status (new, triaged, contained, ...)")(
       "severity", po::value(&severity), "at least this severity (low, medium, high, critical)")(
-      "host", po::value(&host), "only this host");
+      "host", po::value(&host), "only this host")("tag", po::value(&tag), "only with this tag")(
+      "assignee", po::value(&assignee), "only assigned to this name")(
+      "campaign", po::value(&campaign), "only incidents of campaign N")(
+      "open", po::bool_switch(&open_only), "leave out closed, false-positive and merged ones");
   AddDbFlag(desc, flags);
   po::variables_map vm;
   if (auto code = ParseCommand(args, desc, "", 0, nullptr, "incidents list", vm)) return *code;
@@ -57,6 +80,14 @@ int List(const Args& args) {
   if (!status.empty()) filter.status = status;
   if (!severity.empty()) filter.min_severity = severity;
   if (!host.empty()) filter.host_name = host;
+  if (!tag.empty()) filter.tag = tag;
+  if (!assignee.empty()) filter.assignee = assignee;
+  filter.open_only = open_only;
+  if (!campaign.empty()) {
+    auto c = ParseId(campaign);
+    if (!c) return Fail("incidents list", "--campaign: a campaign number", kExitUsage);
+    filter.campaign_id = *c;
+  }
   auto store = OpenStore(flags, /*read_only=*/true);
   if (!store.ok()) return Fail("incidents", store.error().message);
   auto rows = (*store)->ListIncidents(filter);
@@ -67,7 +98,7 @@ int List(const Args& args) {
   if (json) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& i : *rows)
-      out.push_back(IncidentJson(i));
+      out.push_back(report::IncidentJson(i));
     std::cout << Dump(out, 2) << "\n";
     return kExitOk;
   }
@@ -75,12 +106,14 @@ int List(const Args& args) {
     std::printf("No incidents.\n");
     return kExitOk;
   }
-  std::printf("%5s  %-8s  %-10s  %-20s  %5s  %s\n", "ID", "SEVERITY", "STATUS", "LAST SEEN", "DET.",
-              "TITLE");
+  std::printf("%5s  %-8s  %-14s  %-20s  %5s  %-8s  %-12s  %s\n", "ID", "SEVERITY", "STATUS",
+              "LAST SEEN", "DET.", "CAMPAIGN", "ASSIGNEE", "TITLE");
   for (const auto& i : *rows) {
-    std::printf("%5lld  %-8s  %-10s  %-20s  %5lld  %s\n", static_cast<long long>(i.id),
+    std::string campaign_text = i.campaign_id ? "#" + std::to_string(*i.campaign_id) : "-";
+    std::printf("%5lld  %-8s  %-14s  %-20s  %5lld  %-8s  %-12s  %s\n", static_cast<long long>(i.id),
                 i.severity.c_str(), i.status.c_str(), i.last_seen.substr(0, 19).c_str(),
-                static_cast<long long>(i.detection_count), i.title.c_str());
+                static_cast<long long>(i.detection_count), campaign_text.c_str(),
+                i.assignee.empty() ? "-" : i.assignee.c_str(), i.title.c_str());
   }
   return kExitOk;
 }
@@ -103,8 +136,9 @@ int Show(const Args& args) {
     std::cout << desc << "\nExample:\n  beffroi incidents show 1\n";
     return kExitOk;
   }
-  std::int64_t id = 0;
-  if (ids.size() != 1 || (id = std::atoll(ids[0].c_str())) <= 0) {
+  std::optional<std::int64_t> parsed = ids.size() == 1 ? ParseId(ids[0]) : std::nullopt;
+  std::int64_t id = parsed.value_or(0);
+  if (!parsed) {
     return Fail("incidents show", "give the incident number, e.g. `beffroi incidents show 1`",
                 kExitUsage);
   }
@@ -123,7 +157,7 @@ int Show(const Args& args) {
   if (!detail->has_value()) return Fail("incidents show", "no incident " + ids[0]);
   const store::IncidentDetail& d = **detail;
   auto audit = (*store)->ListAudit("incident", id);
-  nlohmann::json out = IncidentJson(d.incident);
+  nlohmann::json out = report::IncidentJson(d.incident);
   out["detections_list"] = nlohmann::json::array();
   for (const auto& det : d.detections) {
     out["detections_list"].push_back(
@@ -134,6 +168,8 @@ int Show(const Args& args) {
          {"file_path", det.file_path},
          {"sha256", det.sha256},
          {"observed_at", det.observed_at},
+         {"last_observed_at", det.last_observed_at},
+         {"sightings", det.sightings},
          {"description", det.description},
          {"techniques", ParsedOr(det.techniques_json, nlohmann::json::array())},
          {"reasons", ParsedOr(det.reasons_json, nlohmann::json::object())}});
@@ -143,6 +179,7 @@ int Show(const Args& args) {
     for (const auto& a : *audit) {
       out["audit"].push_back({{"at", a.at},
                               {"actor", a.actor},
+                              {"acting_as", a.acting_as},
                               {"action", a.action},
                               {"details", ParsedOr(a.details_json, nlohmann::json::object())}});
     }
@@ -165,6 +202,17 @@ int Show(const Args& args) {
               i.host_name.c_str(), i.status.c_str(), i.severity.c_str(),
               static_cast<long long>(i.score));
   std::printf("  Seen:       %s .. %s\n", i.first_seen.c_str(), i.last_seen.c_str());
+  std::string tags;
+  for (const std::string& t : i.tags)
+    tags += (tags.empty() ? "" : ", ") + t;
+  std::printf("  Assignee:   %s\n  Tags:       %s\n  Version:    %lld\n",
+              i.assignee.empty() ? "-" : i.assignee.c_str(), tags.empty() ? "-" : tags.c_str(),
+              static_cast<long long>(i.version));
+  if (i.campaign_id) std::printf("  Campaign:   %lld\n", static_cast<long long>(*i.campaign_id));
+  if (i.merged_into) {
+    std::printf("  Merged into: %lld\n", static_cast<long long>(*i.merged_into));
+  }
+  if (!i.resolution.empty()) std::printf("  Resolution: %s\n", i.resolution.c_str());
   std::string techniques;
   for (const auto& t : out["techniques"])
     techniques += (techniques.empty() ? "" : ", ") + t.get<std::string>();
@@ -176,14 +224,19 @@ int Show(const Args& args) {
                 det.kind.c_str(), det.rule.c_str(), static_cast<long long>(det.score),
                 det.file_path.c_str());
     if (!det.sha256.empty()) std::printf("        sha256 %s\n", det.sha256.c_str());
+    if (det.sightings > 1) {
+      std::printf("        found %lld times, last %s\n", static_cast<long long>(det.sightings),
+                  det.last_observed_at.c_str());
+    }
     if (!det.description.empty()) std::printf("        %s\n", det.description.c_str());
   }
   std::printf("\n%s", RenderResponse(*response, SectionFormat::kText).c_str());
   if (!out["audit"].empty()) {
     std::printf("\nAudit log:\n");
     for (const auto& a : out["audit"]) {
-      std::printf("  %s  %-10s %s\n", a["at"].get<std::string>().c_str(),
-                  a["actor"].get<std::string>().c_str(), a["action"].get<std::string>().c_str());
+      store::Who who{a["actor"].get<std::string>(), a["acting_as"].get<std::string>()};
+      std::printf("  %s  %-10s %s\n", a["at"].get<std::string>().c_str(), who.Display().c_str(),
+                  a["action"].get<std::string>().c_str());
     }
   }
   return kExitOk;
@@ -191,18 +244,44 @@ int Show(const Args& args) {
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kIncidentsUsage = R"(Usage:
+  beffroi incidents list [--status S] [--severity S] [--host H] [--tag T] [--assignee A]
+                         [--campaign N] [--open] [--json]
+  beffroi incidents show N [--json] [--playbooks DIR] [--now TIME]
+  beffroi incidents update N [--status S [--reason R] [--reopen]] [--assign NAME] [--tag T]...
+                           [--untag T]... [--expect-version V] [--json]
+  beffroi incidents assign N NAME|--none
+  beffroi incidents tag N TAG... [--remove]
+  beffroi incidents note N TEXT...
+  beffroi incidents merge N M...              move the detections of M... into N
+  beffroi incidents split N --detections ID,...
+  beffroi incidents close N [--reason R] [--false-positive --reason R [--allowlist hash|path]]
+  beffroi incidents timeline N [--json]
+  beffroi incidents report N --format md|html [--out FILE] [--org NAME]
+  beffroi incidents export N --format csv|json|stix|misp [--out FILE] [--org NAME]
+  beffroi incidents campaigns [--json]
+Every command takes --db FILE and --as NAME (recorded in the audit log beside the OS user).
+Run `beffroi incidents COMMAND --help` for the options of one.
+)";
+
+}  // namespace
+
 int RunIncidents(const Args& args) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::printf(
-        "Usage:\n  beffroi incidents list [--status S] [--severity S] [--host H] [--json] [--db "
-        "FILE]\n"
-        "  beffroi incidents show N [--json] [--db FILE] [--playbooks DIR] [--now TIME]\n");
+    std::fputs(kIncidentsUsage, args.empty() ? stderr : stdout);
     return args.empty() ? kExitUsage : kExitOk;
   }
   Args rest(args.begin() + 1, args.end());
   if (args[0] == "list") return List(rest);
   if (args[0] == "show") return Show(rest);
-  return Fail("incidents", "unknown subcommand \"" + args[0] + "\" (list, show)", kExitUsage);
+  if (int code = RunTriage(args[0], rest); code != kNotATriageCommand) return code;
+  return Fail("incidents",
+              "unknown subcommand \"" + args[0] +
+                  "\" (list, show, update, assign, tag, note, merge, split, close, timeline, "
+                  "report, export, campaigns)",
+              kExitUsage);
 }
 
 }  // namespace beffroi::cli

@@ -188,7 +188,8 @@ int Import(const Args& args, const Args& argv_all) {
   auto store = OpenStore(f.engine);
   if (!store.ok()) return Fail("ioc import", store.error().message);
   store::FeedStore feeds((*store)->db());
-  std::string actor = Actor(f.engine);
+  store::Who who = WhoIs(f.engine);
+  std::string actor = who.Display();
   auto tx = store::Transaction::Begin((*store)->db());
   if (!tx.ok()) return Fail("ioc import", tx.error().message);
   auto known = feeds.FindCurrentByContent(sha);
@@ -198,7 +199,7 @@ int Import(const Args& args, const Args& argv_all) {
     report["status"] = "unchanged";
     report["feed_id"] = k.id;
     report["version"] = k.version;
-    (void)(*store)->AppendAudit(actor, "ioc.import_unchanged", "ioc_feed", k.id,
+    (void)(*store)->AppendAudit(who, "ioc.import_unchanged", "ioc_feed", k.id,
                                 Dump({{"sources", f.paths}, {"command_line", argv_all}}),
                                 NowTimestamp());
     if (Status s = tx->Commit(); !s.ok()) return Fail("ioc import", s.error().message);
@@ -261,7 +262,7 @@ int Import(const Args& args, const Args& argv_all) {
     if (!loaded.ok()) return Fail("ioc import", loaded.error().message + " (nothing stored)");
     if (Status s = LoadAllowlists(f.engine, set); !s.ok())
       return Fail("ioc import", s.error().message + " (nothing stored)");
-    Recorder recorder(**store, actor, static_cast<std::int64_t>(f.window_hours * 3600e9));
+    Recorder recorder(**store, who, static_cast<std::int64_t>(f.window_hours * 3600e9));
     auto counts = RetroHunt(**store, set, recorder);
     if (!counts.ok()) return Fail("ioc import", counts.error().message + " (nothing stored)");
     hunt = *counts;
@@ -273,7 +274,7 @@ int Import(const Args& args, const Args& argv_all) {
   nlohmann::json audit = report;
   audit.erase("warnings");
   audit["command_line"] = argv_all;
-  if (Status s = (*store)->AppendAudit(actor, "ioc.imported", "ioc_feed", inserted->id, Dump(audit),
+  if (Status s = (*store)->AppendAudit(who, "ioc.imported", "ioc_feed", inserted->id, Dump(audit),
                                        NowTimestamp());
       !s.ok()) {
     return Fail("ioc import", s.error().message + " (nothing stored)");
@@ -407,7 +408,7 @@ int Remove(const Args& args) {
   std::string now = NowTimestamp();
   if (Status s = feeds.Remove(r.id, now); !s.ok()) return Fail("ioc remove", s.error().message);
   if (Status s = (*store)->AppendAudit(
-          Actor(flags), "ioc.removed", "ioc_feed", r.id,
+          WhoIs(flags), "ioc.removed", "ioc_feed", r.id,
           Dump({{"name", r.name}, {"version", r.version}, {"indicators", r.indicator_count}}), now);
       !s.ok()) {
     return Fail("ioc remove", s.error().message);

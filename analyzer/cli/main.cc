@@ -1,5 +1,6 @@
 // beffroi: the analyzer. Exit codes: 0 ok/clean, 1 runtime error, 2 usage error (or a rule
-// that does not compile), 3 detections found, 4 a bundle failed verification.
+// that does not compile, or a refused incident change), 3 detections found, 4 a bundle or the
+// audit log failed verification, 5 an incident changed since --expect-version.
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -19,6 +20,13 @@ Usage:
   beffroi pcap FILE... [options]        read captures and analyze them in one go
   beffroi incidents list [options]      incidents found so far
   beffroi incidents show N [options]    one incident: detections, reasons, audit log
+  beffroi incidents update|assign|tag|note|merge|split|close N ...
+                                        triage: status, assignee, tags, notes, merge, split
+  beffroi incidents timeline|report|export N ...
+                                        timeline, printable report (md, html), exports
+                                        (csv, json, stix, misp)
+  beffroi incidents campaigns           incidents on several hosts that share an indicator
+  beffroi audit verify                  check that the audit log was not changed
   beffroi rules check [PATH...]         compile and lint YARA rules
   beffroi ioc import PATH... [options]  import a MISP, STIX 2.1, Loki/THOR or CSV feed, retro-hunt
   beffroi ioc list | remove FEED        feeds imported so far; stop matching one
@@ -29,8 +37,9 @@ Usage:
 
 Run `beffroi COMMAND --help` for the options of a command.
 Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error, bad rules or
-playbooks (or a request a playbook run refuses), 3 detections found (scan/analyze/pcap;
-ioc import: its retro-hunt), 4 a bundle failed verification.
+playbooks (or a refused incident change or playbook request), 3 detections found
+(scan/analyze/pcap; ioc import: its retro-hunt), 4 a bundle or the audit log failed
+verification, 5 the incident changed since --expect-version.
 )";
 
 }  // namespace
@@ -61,6 +70,7 @@ int main(int argc, char** argv) {
     if (cmd == "ioc") return RunIoc(rest, all);
     if (cmd == "search") return RunSearch(rest);
     if (cmd == "playbook") return RunPlaybook(rest, all);
+    if (cmd == "audit") return RunAudit(rest);
   } catch (const std::exception& e) {
     return Fail(cmd, std::string("internal error: ") + e.what());
   }

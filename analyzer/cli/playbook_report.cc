@@ -69,7 +69,31 @@ std::string MdCell(std::string_view s) {
   return out;
 }
 
-std::string EventLine(const store::PlaybookEventRow& e) {
+std::string ClockDue(const ClockStatus& c, std::int64_t now_ns) {
+  return c.state == ClockState::kDone
+             ? "done " + FormatTimestampNs(*c.done_ns).substr(0, 16) + "Z by " + c.done_by
+             : DueText(c, now_ns);
+}
+
+std::string RunSummary(const RunProgress& p) {
+  std::string text = "Run " + std::to_string(p.run.id) + " of " + p.run.playbook_name +
+                     ", started " + p.run.started_at.substr(0, 19) + "Z by " + p.run.started_by +
+                     ": ";
+  if (p.playbook == nullptr) {
+    text += std::to_string(p.events.size()) + " events (the playbook is not in the catalog)";
+  } else if (p.finished) {
+    text += "finished " + p.run.finished_at.value_or("").substr(0, 19) + "Z, " +
+            std::to_string(p.done) + " steps";
+  } else {
+    text += std::to_string(p.done) + " of " + std::to_string(p.on_path) +
+            " steps on the path so far; next: " + p.current + " \"" + p.current_name + "\"";
+  }
+  if (p.playbook_changed) text += " (the playbook file changed since the run started)";
+  return text;
+}
+
+// "step: what was done [clock or variable]".
+std::string EventWhat(const store::PlaybookEventRow& e) {
   std::string what = e.kind == "choice"    ? "answered \"" + e.value + "\""
                      : e.kind == "skipped" ? "skipped (" + e.value + ")"
                      : e.kind == "note"    ? "note: " + e.value
@@ -77,7 +101,11 @@ std::string EventLine(const store::PlaybookEventRow& e) {
   std::string extra;
   if (e.clock) extra = " [legal clock " + *e.clock + "]";
   if (e.variable) extra = " [" + *e.variable + "]";
-  return e.at.substr(0, 19) + "Z  " + e.actor + "  " + e.step_name + ": " + what + extra;
+  return e.step_name + ": " + what + extra;
+}
+
+std::string EventLine(const store::PlaybookEventRow& e) {
+  return e.at.substr(0, 19) + "Z  " + e.actor + "  " + EventWhat(e);
 }
 
 }  // namespace
@@ -247,19 +275,7 @@ std::string RenderResponse(const IncidentResponse& r, SectionFormat format) {
     line(html ? "<li>" + esc(text) + "</li>" : md ? "- " + text : "  " + text);
   }
   for (const auto& p : r.runs) {
-    std::string text = "Run " + std::to_string(p.run.id) + " of " + p.run.playbook_name +
-                       ", started " + p.run.started_at.substr(0, 19) + "Z by " + p.run.started_by +
-                       ": ";
-    if (p.playbook == nullptr) {
-      text += std::to_string(p.events.size()) + " events (the playbook is not in the catalog)";
-    } else if (p.finished) {
-      text += "finished " + p.run.finished_at.value_or("").substr(0, 19) + "Z, " +
-              std::to_string(p.done) + " steps";
-    } else {
-      text += std::to_string(p.done) + " of " + std::to_string(p.on_path) +
-              " steps on the path so far; next: " + p.current + " \"" + p.current_name + "\"";
-    }
-    if (p.playbook_changed) text += " (the playbook file changed since the run started)";
+    std::string text = RunSummary(p);
     line(html ? "<li>" + esc(text) + "</li>" : md ? "- " + text : "  " + text);
   }
   if (html) line("</ul>");
@@ -277,10 +293,7 @@ std::string RenderResponse(const IncidentResponse& r, SectionFormat format) {
   if (!md && !html) line("\n" + title + ":");
   for (const auto& c : r.clocks) {
     std::string state(playbook::ClockStateName(c.state));
-    std::string due =
-        c.state == ClockState::kDone
-            ? "done " + FormatTimestampNs(*c.done_ns).substr(0, 16) + "Z by " + c.done_by
-            : DueText(c, r.now_ns);
+    std::string due = ClockDue(c, r.now_ns);
     std::string what = std::string(c.def->title) + " (" + std::string(c.def->law) + ")";
     if (md) {
       line("| " + state + " | " + esc(due) + " | " + esc(what) + " | " + esc(c.def->authority) +
@@ -318,9 +331,42 @@ std::string RenderResponse(const IncidentResponse& r, SectionFormat format) {
   return out;
 }
 
-Result<std::string> RenderPlaybookSection(store::Store& store, std::int64_t incident_id,
-                                          SectionFormat format, std::int64_t now_ns,
-                                          const std::string& playbooks_dir) {
+std::vector<report::ReportSection> ResponseSections(const IncidentResponse& r) {
+  std::vector<report::ReportSection> out;
+  report::ReportSection response{"Response playbooks", {}};
+  for (const auto& s : r.suggestions) {
+    response.rows.push_back(
+        {"Suggested", s.playbook->Handle() + " \"" + s.playbook->name + "\" (" + s.reason + ")"});
+  }
+  for (const auto& p : r.runs)
+    response.rows.push_back({"Run " + std::to_string(p.run.id), RunSummary(p)});
+  if (response.rows.empty()) {
+    response.rows.push_back({"Suggested", "none of the bundled playbooks fits the detections"});
+  }
+  out.push_back(std::move(response));
+  report::ReportSection clocks{
+      "Legal clocks, from T0 = " + r.aware_at.substr(0, 19) + "Z (" + r.aware_from + ")", {}};
+  for (const auto& c : r.clocks) {
+    clocks.rows.push_back({std::string(c.def->title) + " (" + std::string(c.def->law) + ")",
+                           std::string(playbook::ClockStateName(c.state)) + ": " +
+                               ClockDue(c, r.now_ns) + "; to " + std::string(c.def->authority) +
+                               ": " + std::string(c.def->how) + "; applies: " + Applicability(c)});
+  }
+  out.push_back(std::move(clocks));
+  for (const auto& p : r.runs) {
+    if (p.events.empty()) continue;
+    report::ReportSection record{
+        "What was done in run " + std::to_string(p.run.id) + " (" + p.run.playbook_name + ")", {}};
+    for (const auto& e : p.events)
+      record.rows.push_back({e.at.substr(0, 19) + "Z " + e.actor, EventWhat(e)});
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+Result<IncidentResponse> LoadIncidentResponse(store::Store& store, std::int64_t incident_id,
+                                              std::int64_t now_ns,
+                                              const std::string& playbooks_dir) {
   auto detail = store.GetIncident(incident_id);
   if (!detail.ok()) return detail.error();
   if (!detail->has_value())
@@ -328,7 +374,13 @@ Result<std::string> RenderPlaybookSection(store::Store& store, std::int64_t inci
   std::string dir = playbooks_dir.empty() ? BundledPlaybooksDir() : playbooks_dir;
   playbook::Catalog catalog =
       dir.empty() ? playbook::Catalog{} : playbook::Catalog::LoadDirectory(dir);
-  auto response = BuildIncidentResponse(store, **detail, catalog, now_ns);
+  return BuildIncidentResponse(store, **detail, catalog, now_ns);
+}
+
+Result<std::string> RenderPlaybookSection(store::Store& store, std::int64_t incident_id,
+                                          SectionFormat format, std::int64_t now_ns,
+                                          const std::string& playbooks_dir) {
+  auto response = LoadIncidentResponse(store, incident_id, now_ns, playbooks_dir);
   if (!response.ok()) return response.error();
   return RenderResponse(*response, format);
 }

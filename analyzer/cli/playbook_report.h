@@ -5,7 +5,8 @@
 //
 // BuildIncidentResponse reads the store and a playbook catalog; the renderers are pure. A
 // report writer calls RenderPlaybookSection(store, incident_id, format), which loads the
-// bundled playbooks itself. Thread-compatible like Store.
+// bundled playbooks itself; the report of analyzer/report takes ResponseSections. Thread-compatible
+// like Store.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include "analyzer/playbook/catalog.h"
 #include "analyzer/playbook/deadlines.h"
 #include "analyzer/playbook/runner.h"
+#include "analyzer/report/report.h"
 #include "analyzer/store/store.h"
 #include "common/result.h"
 
@@ -53,6 +55,14 @@ nlohmann::json IncidentResponseJson(const IncidentResponse& response);
 
 enum class SectionFormat { kText, kMarkdown, kHtml };
 std::string RenderResponse(const IncidentResponse& response, SectionFormat format);
+
+// The response for incident `incident_id` with the bundled playbooks (or `playbooks_dir`),
+// clocks relative to `now_ns`. kNotFound for an unknown incident.
+Result<IncidentResponse> LoadIncidentResponse(store::Store& store, std::int64_t incident_id,
+                                              std::int64_t now_ns,
+                                              const std::string& playbooks_dir = "");
+// The incident report's sections: suggestions and runs, the legal clocks, each run's record.
+std::vector<report::ReportSection> ResponseSections(const IncidentResponse& response);
 
 // For the incident report: the section for incident `incident_id` with the bundled
 // playbooks (or `playbooks_dir`), clocks relative to `now_ns`.

@@ -145,14 +145,14 @@ int Scripted(store::Store& st, const Playbook& p, const LoadedRun& run, const Ru
     req.kind = EventKind::kNote;
     req.value = f.note;
   }
-  auto outcome = Apply(st, p, run.run, req, Actor(f.engine), std::nullopt);
+  auto outcome = Apply(st, p, run.run, req, WhoIs(f.engine), std::nullopt);
   if (!outcome.ok())
     return Fail("playbook run", outcome.error().message, RefusalExit(outcome.error()));
   // A note given with --done/--skip/--choose goes on the same step, after it.
   std::optional<ApplyOutcome> noted;
   if (!f.note.empty() && req.kind != EventKind::kNote) {
     playbook::Request n{f.step, EventKind::kNote, f.note};
-    auto second = Apply(st, p, outcome->after.run, n, Actor(f.engine), std::nullopt);
+    auto second = Apply(st, p, outcome->after.run, n, WhoIs(f.engine), std::nullopt);
     if (!second.ok())
       return Fail("playbook run", second.error().message, RefusalExit(second.error()));
     noted = std::move(*second);
@@ -186,7 +186,8 @@ bool ReadLine(const char* prompt, std::string& line) {
 }
 
 int Interactive(store::Store& st, const Playbook& p, LoadedRun view, const RunFlags& f) {
-  const std::string actor = Actor(f.engine);
+  const store::Who who = WhoIs(f.engine);
+  const std::string actor = who.Display();
   std::printf("%s (%s) on incident %lld, as %s. Run %lld, started %s by %s.\n", p.name.c_str(),
               p.Handle().c_str(), static_cast<long long>(view.run.incident_id), actor.c_str(),
               static_cast<long long>(view.run.id), view.run.started_at.substr(0, 19).c_str(),
@@ -258,7 +259,7 @@ int Interactive(store::Store& st, const Playbook& p, LoadedRun view, const RunFl
       std::printf("Not understood: \"%s\".\n", line.c_str());
       continue;
     }
-    auto outcome = Apply(st, p, view.run, req, actor, view.run.version);
+    auto outcome = Apply(st, p, view.run, req, who, view.run.version);
     if (!outcome.ok()) {
       if (RefusalExit(outcome.error()) == kExitError)
         return Fail("playbook run", outcome.error().message);
@@ -365,7 +366,7 @@ int RunPlaybookRun(const Args& args) {
   if (!resolved.ok())
     return Fail("playbook run", resolved.error().message, PlaybookErrorExit(resolved.error()));
   const Playbook& p = *resolved->playbook;
-  auto run = OpenRun(**store, p, f.incident, Actor(f.engine), f.aware_at);
+  auto run = OpenRun(**store, p, f.incident, WhoIs(f.engine), f.aware_at);
   if (!run.ok()) return Fail("playbook run", run.error().message);
   if (!f.aware_at.empty() && run->run.aware_at != f.aware_at) {
     std::fprintf(stderr,

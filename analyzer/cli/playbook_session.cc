@@ -10,12 +10,12 @@ namespace beffroi::cli {
 
 namespace {
 
-Status Audit(store::Store& store, const std::string& actor, const std::string& action,
+Status Audit(store::Store& store, const store::Who& who, const std::string& action,
              const store::PlaybookRunRow& run, nlohmann::json details, const std::string& at) {
   details["playbook"] = run.playbook_name;
   details["playbook_id"] = run.playbook_id;
   details["run"] = run.id;
-  return store.AppendAudit(actor, action, "incident", run.incident_id, Dump(details), at);
+  return store.AppendAudit(who, action, "incident", run.incident_id, Dump(details), at);
 }
 
 }  // namespace
@@ -50,8 +50,9 @@ Result<LoadedRun> Reload(store::Store& store, const playbook::Playbook& pb,
 }
 
 Result<LoadedRun> OpenRun(store::Store& store, const playbook::Playbook& pb,
-                          std::int64_t incident_id, const std::string& actor,
+                          std::int64_t incident_id, const store::Who& who,
                           const std::string& aware_at, bool create) {
+  const std::string actor = who.Display();
   auto detail = store.GetIncident(incident_id);
   if (!detail.ok()) return detail.error();
   if (!detail->has_value())
@@ -78,7 +79,7 @@ Result<LoadedRun> OpenRun(store::Store& store, const playbook::Playbook& pb,
   auto ensured = store.EnsurePlaybookRun(row);
   if (!ensured.ok()) return ensured.error();
   if (ensured->second) {
-    Status s = Audit(store, actor, "playbook.started", ensured->first,
+    Status s = Audit(store, who, "playbook.started", ensured->first,
                      {{"title", pb.name}, {"sha256", pb.sha256}, {"aware_at", row.aware_at}}, now);
     if (!s.ok()) return s.error();
   }
@@ -88,7 +89,8 @@ Result<LoadedRun> OpenRun(store::Store& store, const playbook::Playbook& pb,
 
 Result<ApplyOutcome> Apply(store::Store& store, const playbook::Playbook& pb,
                            const store::PlaybookRunRow& run, const playbook::Request& request,
-                           const std::string& actor, std::optional<std::int64_t> expected_version) {
+                           const store::Who& who, std::optional<std::int64_t> expected_version) {
+  const std::string actor = who.Display();
   auto tx = store::Transaction::Begin(store.db());
   if (!tx.ok()) return tx.error();
   auto now_run = Reload(store, pb, run);
@@ -131,14 +133,13 @@ Result<ApplyOutcome> Apply(store::Store& store, const playbook::Playbook& pb,
                                                           : "note"] = row.value;
   if (row.variable) details["variable"] = *row.variable;
   if (row.clock) details["legal_clock"] = *row.clock;
-  if (Status s = Audit(store, actor, "playbook." + row.kind, now_run->run, details, row.at);
-      !s.ok())
+  if (Status s = Audit(store, who, "playbook." + row.kind, now_run->run, details, row.at); !s.ok())
     return s.error();
   auto after = Reload(store, pb, now_run->run);
   if (!after.ok()) return after.error();
   if (after->position.finished && !after->run.finished_at) {
     if (Status s = store.FinishPlaybookRun(after->run.id, row.at); !s.ok()) return s.error();
-    if (Status s = Audit(store, actor, "playbook.finished", after->run, {}, row.at); !s.ok())
+    if (Status s = Audit(store, who, "playbook.finished", after->run, {}, row.at); !s.ok())
       return s.error();
     out.finished_now = true;
     after->run.finished_at = row.at;

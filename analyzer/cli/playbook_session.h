@@ -30,11 +30,11 @@ struct LoadedRun {
 
 playbook::RunEvent ToRunEvent(const store::PlaybookEventRow& row);
 
-// The run of `pb` on incident `incident_id`, started now by `actor` when there is none yet
+// The run of `pb` on incident `incident_id`, started now by `who` when there is none yet
 // (with T0 = `aware_at`, or the incident's creation time when empty). Errors: no such
 // incident; a read-only database when the run does not exist yet.
 Result<LoadedRun> OpenRun(store::Store& store, const playbook::Playbook& pb,
-                          std::int64_t incident_id, const std::string& actor,
+                          std::int64_t incident_id, const store::Who& who,
                           const std::string& aware_at, bool create = true);
 // Reloads the events of an open run.
 Result<LoadedRun> Reload(store::Store& store, const playbook::Playbook& pb,
@@ -51,6 +51,6 @@ struct ApplyOutcome {
 // Validation failures come back as kInvalidArgument/kNotFound errors naming the step.
 Result<ApplyOutcome> Apply(store::Store& store, const playbook::Playbook& pb,
                            const store::PlaybookRunRow& run, const playbook::Request& request,
-                           const std::string& actor, std::optional<std::int64_t> expected_version);
+                           const store::Who& who, std::optional<std::int64_t> expected_version);
 
 }  // namespace beffroi::cli

@@ -37,7 +37,7 @@ Result<std::int64_t> Recorder::IncidentFor(std::int64_t host_id, const std::stri
   if (!id.ok()) return id.error();
   ++counts_.new_incidents;
   nlohmann::json details = {{"title", row.title}, {"threat_key", key}, {"host", host_name}};
-  if (auto s = store_.AppendAudit(actor_, "incident.opened", "incident", *id, Dump(details), now);
+  if (auto s = store_.AppendAudit(who_, "incident.opened", "incident", *id, Dump(details), now);
       !s.ok()) {
     return s.error();
   }
@@ -72,6 +72,12 @@ Status Recorder::Record(std::int64_t host_id, const std::string& host_name,
     f.observed_at = FormatTimestampNs(when ? *when : NowUnixNs());
   }
   for (const correlate::Finding& f : findings) {
+    auto allowed = store_.IsAllowlisted(host_id, f.sha256, f.file_path);
+    if (!allowed.ok()) return allowed.error();
+    if (*allowed) {
+      ++counts_.allowlisted;
+      continue;
+    }
     ++counts_.findings;
     store::DetectionRow d;
     d.host_id = host_id;
@@ -90,12 +96,19 @@ Status Recorder::Record(std::int64_t host_id, const std::string& host_name,
     d.source_id = source_id;
     auto inserted = store_.InsertDetection(d);
     if (!inserted.ok()) return inserted.error();
-    if (!inserted->inserted) continue;  // known already: the incident has it
+    if (!inserted->inserted) {  // known already: the incident has it
+      auto reopened = store_.RecordResighting(
+          inserted->id, collected_at_.empty() ? NowTimestamp() : collected_at_, who_);
+      if (!reopened.ok()) return reopened.error();
+      if (*reopened) ++counts_.reopened_incidents;
+      continue;
+    }
     ++counts_.new_detections;
     auto incident = IncidentFor(host_id, host_name, f);
     if (!incident.ok()) return incident.error();
     if (auto s = store_.AttachDetection(*incident, inserted->id); !s.ok()) return s;
     if (auto s = store_.RefreshIncident(*incident); !s.ok()) return s;
+    if (auto c = store_.LinkCampaign(*incident, who_, inserted->id); !c.ok()) return c.error();
   }
   return OkStatus();
 }

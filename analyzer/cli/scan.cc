@@ -55,14 +55,14 @@ struct Counters {
 class ScanRun : public host::WalkSink {
  public:
   ScanRun(const ScanOptions& options, const Engine& engine, store::Store& store,
-          std::int64_t host_id, std::string host_name, std::int64_t scan_id, std::string actor)
+          std::int64_t host_id, std::string host_name, std::int64_t scan_id, store::Who who)
       : options_(options),
         engine_(engine),
         store_(store),
         host_id_(host_id),
         host_name_(std::move(host_name)),
         scan_id_(scan_id),
-        recorder_(store, actor, options.window_ns),
+        recorder_(store, std::move(who), options.window_ns),
         progress_("scanning", options.walk.progress),
         throttle_(options.walk.max_cpu_percent, options.walk.max_read_mbps,
                   std::max(1u, std::thread::hardware_concurrency())),
@@ -110,6 +110,8 @@ class ScanRun : public host::WalkSink {
             {"findings", r.findings},
             {"new_detections", r.new_detections},
             {"new_incidents", r.new_incidents},
+            {"reopened_incidents", r.reopened_incidents},
+            {"allowlisted", r.allowlisted},
             {"skipped", skipped_},
             {"anomalies", anomalies_}};
   }
@@ -461,12 +463,12 @@ int RunScan(const Args& args, const Args& argv_all) {
   row.actor = actor;
   auto scan_id = (*store)->BeginScan(row);
   if (!scan_id.ok()) return Fail("scan", scan_id.error().message);
-  (void)(*store)->AppendAudit(actor, "scan.started", "scan", *scan_id,
+  (void)(*store)->AppendAudit(WhoIs(engine_flags), "scan.started", "scan", *scan_id,
                               Dump(nlohmann::json{{"command_line", argv_all}}), now);
 
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   unsigned threads = walk_flags.threads != 0 ? walk_flags.threads : std::min(cores, 8u);
-  ScanRun run(options, **engine, **store, *host_id, host_name, *scan_id, actor);
+  ScanRun run(options, **engine, **store, *host_id, host_name, *scan_id, WhoIs(engine_flags));
   Status status = run.Run(paths, threads);
   nlohmann::json summary = run.Summary();
   if (!status.ok())
@@ -475,7 +477,8 @@ int RunScan(const Args& args, const Args& argv_all) {
   (void)(*store)->FinishScan(*scan_id, ended, summary["files_seen"].get<std::int64_t>(),
                              summary["files_read"].get<std::int64_t>(),
                              static_cast<std::int64_t>(run.counts().findings));
-  (void)(*store)->AppendAudit(actor, "scan.finished", "scan", *scan_id, Dump(summary), ended);
+  (void)(*store)->AppendAudit(WhoIs(engine_flags), "scan.finished", "scan", *scan_id, Dump(summary),
+                              ended);
   if (json) {
     std::cout << Dump(summary, 2) << "\n";
   } else {

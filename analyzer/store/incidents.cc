@@ -1,5 +1,6 @@
 // Store: incidents (correlation's storage) and the severity scale. Detections are in
 // detections.cc.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "analyzer/store/internal.h"
@@ -17,14 +18,18 @@ namespace {
 #define BEFFROI_SEVERITY_RANK                                                             \
   "(CASE i.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN " \
   "'low' THEN 1 ELSE 0 END)"
-#define BEFFROI_SELECT_INCIDENT                                                            \
-  "SELECT i.id, i.host_id, h.name, i.threat_key, i.title, i.severity, i.score, i.status, " \
-  "i.first_seen, i.last_seen, i.created_at, i.updated_at, i.techniques_json, i.playbook, " \
-  "(SELECT count(*) FROM detections d WHERE d.incident_id = i.id) "                        \
+#define BEFFROI_SELECT_INCIDENT                                                             \
+  "SELECT i.id, i.host_id, h.name, i.threat_key, i.title, i.severity, i.score, i.status, "  \
+  "i.first_seen, i.last_seen, i.created_at, i.updated_at, i.techniques_json, i.playbook, "  \
+  "(SELECT count(*) FROM detections d WHERE d.incident_id = i.id), i.assignee, i.version, " \
+  "i.campaign_id, i.merged_into, i.closed_at, i.resolution, "                               \
+  "(SELECT json_group_array(tag) FROM (SELECT tag FROM incident_tags t "                    \
+  "WHERE t.incident_id = i.id ORDER BY tag)) "                                              \
   "FROM incidents i JOIN hosts h ON h.id = i.host_id "
 
 constexpr std::string_view kFindOpenIncident = BEFFROI_SELECT_INCIDENT
-    "WHERE i.host_id = ?1 AND i.threat_key = ?2 AND i.status NOT IN ('closed', 'false-positive') "
+    "WHERE i.host_id = ?1 AND i.threat_key = ?2 "
+    "AND i.status NOT IN ('closed', 'false-positive', 'merged') "
     "AND i.last_seen >= ?3 AND (?4 = '' OR i.first_seen <= ?4) "
     "ORDER BY i.last_seen DESC, i.id DESC LIMIT 1";
 
@@ -32,14 +37,17 @@ constexpr std::string_view kGetIncident = BEFFROI_SELECT_INCIDENT "WHERE i.id = 
 
 constexpr std::string_view kListIncidents = BEFFROI_SELECT_INCIDENT
     "WHERE (?1 IS NULL OR i.status = ?1) "
-    "AND (?2 = 0 OR i.status NOT IN ('closed', 'false-positive')) "
+    "AND (?2 = 0 OR i.status NOT IN ('closed', 'false-positive', 'merged')) "
     "AND " BEFFROI_SEVERITY_RANK
     " >= ?3 AND (?4 IS NULL OR h.name = ?4) "
+    "AND (?6 IS NULL OR EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = i.id "
+    "AND t.tag = ?6)) AND (?7 IS NULL OR i.assignee = ?7) AND (?8 IS NULL OR i.campaign_id = ?8) "
     "ORDER BY " BEFFROI_SEVERITY_RANK " DESC, i.last_seen DESC, i.id DESC LIMIT ?5";
 
 constexpr std::string_view kIncidentDetections = R"sql(
 SELECT id, incident_id, host_id, kind, rule, score, techniques_json, playbook, reasons_json,
-       description, file_path, sha256, observed_at, created_at, source, source_id
+       description, file_path, sha256, observed_at, created_at, source, source_id,
+       last_observed_at, sightings
 FROM detections WHERE incident_id = ?1 ORDER BY score DESC, observed_at, id)sql";
 
 #undef BEFFROI_SEVERITY_RANK
@@ -91,8 +99,25 @@ IncidentRow ReadIncident(const Statement& s) {
   r.techniques_json = s.ColumnText(12);
   r.playbook = s.ColumnOptionalText(13);
   r.detection_count = s.ColumnInt64(14);
+  r.assignee = s.ColumnText(15);
+  r.version = s.ColumnInt64(16);
+  r.campaign_id = s.ColumnOptionalInt64(17);
+  r.merged_into = s.ColumnOptionalInt64(18);
+  r.closed_at = s.ColumnText(19);
+  r.resolution = s.ColumnText(20);
+  // Tags are checked non-empty text on insert; a malformed array reads as no tags.
+  nlohmann::json tags = nlohmann::json::parse(s.ColumnText(21), nullptr, false);
+  if (tags.is_array()) {
+    for (const auto& t : tags) {
+      if (t.is_string()) r.tags.push_back(t.get<std::string>());
+    }
+  }
   return r;
 }
+
+}  // namespace
+
+namespace internal {
 
 DetectionRow ReadDetection(const Statement& s) {
   DetectionRow r;
@@ -112,16 +137,33 @@ DetectionRow ReadDetection(const Statement& s) {
   r.created_at = s.ColumnText(13);
   r.source = s.ColumnText(14);
   r.source_id = s.ColumnOptionalInt64(15);
+  r.last_observed_at = s.ColumnText(16);
+  r.sightings = s.ColumnInt64(17);
   return r;
 }
 
-}  // namespace
+IncidentRow ReadIncidentRow(const Statement& s) {
+  return ReadIncident(s);
+}
+
+}  // namespace internal
+
+using internal::ReadDetection;
 
 std::string_view SeverityForScore(std::int64_t score) {
   if (score >= 90) return kSeverityCritical;
   if (score >= 70) return kSeverityHigh;
   if (score >= 40) return kSeverityMedium;
   return kSeverityLow;
+}
+
+std::string_view CampaignSeverity(std::int64_t max_score, std::int64_t hosts) {
+  int rank = SeverityRank(SeverityForScore(max_score));
+  if (hosts >= 3) ++rank;
+  if (hosts >= 10) ++rank;
+  constexpr std::string_view kByRank[] = {kSeverityLow, kSeverityMedium, kSeverityHigh,
+                                          kSeverityCritical};
+  return kByRank[std::min(rank, 4) - 1];
 }
 
 int SeverityRank(std::string_view severity) {
@@ -272,7 +314,10 @@ Result<std::vector<IncidentRow>> Store::ListIncidents(const IncidentFilter& filt
       .BindInt64(2, filter.open_only ? 1 : 0)
       .BindInt64(3, min_rank)
       .BindOptionalText(4, filter.host_name)
-      .BindInt64(5, filter.limit > 0 ? filter.limit : -1);  // LIMIT -1: no limit
+      .BindInt64(5, filter.limit > 0 ? filter.limit : -1)  // LIMIT -1: no limit
+      .BindOptionalText(6, filter.tag)
+      .BindOptionalText(7, filter.assignee)
+      .BindOptionalInt64(8, filter.campaign_id);
   std::vector<IncidentRow> rows;
   for (;;) {
     auto row = s.Step();

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "analyzer/store/rows.h"
 #include "analyzer/store/sqlite.h"
 #include "common/result.h"
 
@@ -32,5 +33,15 @@ inline Result<std::int64_t> StepForInt64(Statement& stmt) {
   if (!*row) return MakeError(ErrorCode::kInternal, "statement returned no row");
   return stmt.ColumnInt64(0);
 }
+
+// Row readers for the column lists of incidents.cc (kIncidentDetections, BEFFROI_SELECT_INCIDENT).
+DetectionRow ReadDetection(const Statement& s);
+IncidentRow ReadIncidentRow(const Statement& s);
+
+// The SELECT list ReadDetection reads, for queries in other files.
+inline constexpr std::string_view kDetectionColumns =
+    "id, incident_id, host_id, kind, rule, score, techniques_json, playbook, reasons_json, "
+    "description, file_path, sha256, observed_at, created_at, source, source_id, "
+    "last_observed_at, sightings";
 
 }  // namespace beffroi::store::internal

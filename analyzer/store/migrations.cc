@@ -314,11 +314,67 @@ BEGIN
 END;
 )sql";
 
+// Triage: the incident lifecycle (assignee, optimistic version, merge and closing details),
+// tags, campaigns across hosts, the analysts' allowlist, repeated sightings of a detection, and
+// the audit log's second actor column and hash chain. Entries written before this version
+// carry no hash; the chain starts at the first entry that has one (see Store::VerifyAudit).
+constexpr std::string_view kSchemaTriage = R"sql(
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  -- Why incidents were linked: JSON array of {"indicator", "incidents"} objects.
+  indicators_json TEXT NOT NULL DEFAULT '[]'
+    CHECK (json_valid(indicators_json) AND json_type(indicators_json) = 'array')
+) STRICT;
+
+ALTER TABLE incidents ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+-- Bumped by every change: `--expect-version` refuses to act on an incident someone else
+-- changed since the responder looked at it.
+ALTER TABLE incidents ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE incidents ADD COLUMN campaign_id INTEGER REFERENCES campaigns(id);
+ALTER TABLE incidents ADD COLUMN merged_into INTEGER REFERENCES incidents(id);
+ALTER TABLE incidents ADD COLUMN closed_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE incidents ADD COLUMN resolution TEXT NOT NULL DEFAULT '';  -- reason of the last close
+CREATE INDEX incidents_by_campaign ON incidents(campaign_id);
+
+CREATE TABLE incident_tags (
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  tag TEXT NOT NULL CHECK (tag <> ''),
+  PRIMARY KEY (incident_id, tag)
+) STRICT, WITHOUT ROWID;
+
+-- A detection found again (a rescan, a later bundle) is the same row; these count the repeats.
+ALTER TABLE detections ADD COLUMN last_observed_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE detections ADD COLUMN sightings INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX detections_by_sha256 ON detections(sha256) WHERE sha256 <> '';
+CREATE INDEX detections_by_rule ON detections(kind, rule);
+
+-- Known-good content and paths added by analysts when they close a false positive. A hash
+-- holds on every host; a path on the host it was found on.
+CREATE TABLE analyst_allowlist (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('sha256', 'path')),
+  value TEXT NOT NULL CHECK (value <> ''),
+  host_id INTEGER NOT NULL DEFAULT 0,  -- 0 for hashes; hosts.id for paths
+  reason TEXT NOT NULL,
+  incident_id INTEGER REFERENCES incidents(id),
+  added_by TEXT NOT NULL,
+  added_at TEXT NOT NULL,
+  UNIQUE (kind, value, host_id)
+) STRICT;
+
+ALTER TABLE audit_log ADD COLUMN acting_as TEXT NOT NULL DEFAULT '';  -- --as NAME
+ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "network evidence", kSchemaV2},
     {3, "ioc feeds and host observations", kSchemaFeeds},
     {4, "playbook runs", kSchemaPlaybooks},
+    {5, "triage", kSchemaTriage},
 };
 
 Result<std::int64_t> ReadInt(Database& db, std::string_view sql) {

@@ -23,11 +23,18 @@ inline constexpr std::string_view kSeverityMedium = "medium";
 inline constexpr std::string_view kSeverityHigh = "high";
 inline constexpr std::string_view kSeverityCritical = "critical";
 
-// Incident statuses the store itself interprets: every status but the last two is open (the
-// SQL in incidents.cc spells these two out).
+// The incident lifecycle (NIST SP 800-61 phases): new -> triaged -> contained -> eradicated ->
+// recovered -> closed, or false-positive. "merged" is set only by a merge. Closed,
+// false-positive and merged incidents are not open (the SQL in incidents.cc spells these out);
+// lifecycle.h says which moves are allowed.
 inline constexpr std::string_view kStatusNew = "new";
+inline constexpr std::string_view kStatusTriaged = "triaged";
+inline constexpr std::string_view kStatusContained = "contained";
+inline constexpr std::string_view kStatusEradicated = "eradicated";
+inline constexpr std::string_view kStatusRecovered = "recovered";
 inline constexpr std::string_view kStatusClosed = "closed";
 inline constexpr std::string_view kStatusFalsePositive = "false-positive";
+inline constexpr std::string_view kStatusMerged = "merged";
 
 inline constexpr std::string_view kSourceBundle = "bundle";
 inline constexpr std::string_view kSourceScan = "scan";
@@ -36,6 +43,18 @@ inline constexpr std::string_view kSourceScan = "scan";
 std::string_view SeverityForScore(std::int64_t score);
 // 1 (low) .. 4 (critical); 0 for anything else.
 int SeverityRank(std::string_view severity);
+// A campaign's severity: its highest score's band, one band higher from 3 hosts hit and two
+// from 10 (the same malware on ten city machines is an emergency whatever one file scores).
+std::string_view CampaignSeverity(std::int64_t max_score, std::int64_t hosts);
+
+// Who did something, for the audit log: the OS account that ran the command, and the name
+// given with --as (a responder acting from a shared account), kept side by side.
+struct Who {
+  std::string user{};  // OS user
+  std::string as{};    // --as NAME, or ""
+  // "alice" or "Marie Dupont (as alice)": for the actor columns of scans and bundles.
+  std::string Display() const { return as.empty() ? user : as + " (as " + user + ")"; }
+};
 
 struct HostRow {
   std::int64_t id = 0;
@@ -132,6 +151,10 @@ struct DetectionRow {
   std::string created_at{};
   std::string source{};  // kSourceBundle or kSourceScan
   std::optional<std::int64_t> source_id{};
+  // Filled by reads, ignored on insert: the latest repeat ("" when never found again) and
+  // how many times the detection was found in all.
+  std::string last_observed_at{};
+  std::int64_t sightings = 1;
 };
 
 struct DetectionInsert {
@@ -156,6 +179,13 @@ struct IncidentRow {
   // Filled by reads, ignored on create.
   std::string host_name{};
   std::int64_t detection_count = 0;
+  std::string assignee{};
+  std::int64_t version = 1;
+  std::optional<std::int64_t> campaign_id{};
+  std::optional<std::int64_t> merged_into{};
+  std::string closed_at{};
+  std::string resolution{};
+  std::vector<std::string> tags{};  // sorted
 };
 
 struct IncidentDetail {
@@ -165,9 +195,12 @@ struct IncidentDetail {
 
 struct IncidentFilter {
   std::optional<std::string> status{};        // exact status
-  bool open_only = false;                     // leave out closed and false-positive incidents
+  bool open_only = false;                     // leave out closed, false-positive, merged
   std::optional<std::string> min_severity{};  // kSeverity*; others are an error
   std::optional<std::string> host_name{};
+  std::optional<std::string> tag{};
+  std::optional<std::string> assignee{};
+  std::optional<std::int64_t> campaign_id{};
   std::int64_t limit = 0;  // 0: all
 };
 
@@ -179,6 +212,61 @@ struct AuditRow {
   std::string object_type{};
   std::optional<std::int64_t> object_id{};
   std::string details_json = "{}";
+  std::string acting_as{};                 // --as NAME, or ""
+  std::optional<std::string> prev_hash{};  // the chain: absent on entries older than schema 3
+  std::optional<std::string> hash{};
+};
+
+// The result of Store::VerifyAudit.
+struct AuditCheck {
+  std::int64_t entries = 0;
+  std::int64_t chained = 0;                 // entries that carry a hash
+  std::optional<std::int64_t> bad_entry{};  // the first entry that fails, if any
+  std::string problem{};                    // what is wrong with it
+};
+
+struct CampaignRow {
+  std::int64_t id = 0;
+  std::string title{};
+  std::string created_at{};
+  std::string indicators_json = "[]";
+  // Filled by reads.
+  std::vector<std::int64_t> incidents{};
+  std::vector<std::string> hosts{};  // sorted
+  std::int64_t max_score = 0;
+  std::string severity{};  // CampaignSeverity
+  std::string first_seen{};
+  std::string last_seen{};
+};
+
+struct AllowlistRow {
+  std::int64_t id = 0;
+  std::string kind{};  // "sha256" or "path"
+  std::string value{};
+  std::int64_t host_id = 0;  // 0 for hashes
+  std::string reason{};
+  std::optional<std::int64_t> incident_id{};
+  std::string added_by{};
+  std::string added_at{};
+};
+
+// One line of an incident's timeline: a detection observed, or an analyst's (or the
+// analyzer's) action from the audit log. In time order, detections before actions at a tie.
+struct TimelineEntry {
+  std::string at{};
+  std::string kind{};    // "detection", "sighting" or "action"
+  std::string actor{};   // actions: Who::Display()
+  std::string action{};  // actions: the audit action; detections: the detection kind
+  std::string summary{};
+  std::optional<std::int64_t> detection_id{};
+  std::optional<std::int64_t> audit_id{};
+  std::int64_t incident_id = 0;  // where it happened (an incident merged into this one)
+};
+
+// What a merge or split moved, for the caller's message.
+struct MoveResult {
+  std::int64_t incident_id = 0;  // the target (merge) or the new incident (split)
+  std::vector<std::int64_t> detections{};
 };
 
 // One run of a playbook on an incident (unique per incident and playbook). `version` counts

@@ -91,19 +91,6 @@ VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (sha256, ruleset_hash) DO UPDATE SET
   matches_json = excluded.matches_json, scanned_at = excluded.scanned_at)sql";
 
-constexpr std::string_view kAppendAudit = R"sql(
-INSERT INTO audit_log (at, actor, action, object_type, object_id, details_json)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6))sql";
-
-constexpr std::string_view kListAudit = R"sql(
-SELECT id, at, actor, action, object_type, object_id, details_json
-FROM audit_log WHERE object_type = ?1 AND (?2 IS NULL OR object_id = ?2)
-ORDER BY id)sql";
-
-std::string_view OrEmptyObject(std::string_view json) {
-  return json.empty() ? std::string_view("{}") : json;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const OpenOptions& options) {
@@ -403,41 +390,6 @@ Status Store::PutVerdict(std::string_view sha256, std::string_view ruleset_hash,
   (*stmt)->BindText(1, sha256).BindText(2, ruleset_hash).BindText(3, matches_json).BindText(4, at);
   if (Status s = (*stmt)->Run(); !s.ok()) return Context(what, s.error());
   return OkStatus();
-}
-
-Status Store::AppendAudit(std::string_view actor, std::string_view action,
-                          std::string_view object_type, std::optional<std::int64_t> object_id,
-                          std::string_view details_json, std::string_view at) {
-  std::string what = "append audit " + std::string(action);
-  auto stmt = Acquire(kAppendAudit);
-  if (!stmt) return Context(what, stmt.error());
-  (*stmt)
-      ->BindText(1, at)
-      .BindText(2, actor)
-      .BindText(3, action)
-      .BindText(4, object_type)
-      .BindOptionalInt64(5, object_id)
-      .BindText(6, OrEmptyObject(details_json));
-  if (Status s = (*stmt)->Run(); !s.ok()) return Context(what, s.error());
-  return OkStatus();
-}
-
-Result<std::vector<AuditRow>> Store::ListAudit(std::string_view object_type,
-                                               std::optional<std::int64_t> object_id) {
-  std::string what = "list audit " + std::string(object_type);
-  auto stmt = Acquire(kListAudit);
-  if (!stmt) return Context(what, stmt.error());
-  Statement& s = **stmt;
-  s.BindText(1, object_type).BindOptionalInt64(2, object_id);
-  std::vector<AuditRow> rows;
-  for (;;) {
-    auto row = s.Step();
-    if (!row) return Context(what, row.error());
-    if (!*row) break;
-    rows.push_back(AuditRow{s.ColumnInt64(0), s.ColumnText(1), s.ColumnText(2), s.ColumnText(3),
-                            s.ColumnText(4), s.ColumnOptionalInt64(5), s.ColumnText(6)});
-  }
-  return rows;
 }
 
 }  // namespace beffroi::store

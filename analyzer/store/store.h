@@ -33,6 +33,10 @@
 
 namespace beffroi::store {
 
+// The hash of an audit entry: SHA-256 (hex) of the previous entry's hash and this entry's
+// fields (all but the id). `prev_hash` is "" for the first chained entry.
+std::string AuditHash(std::string_view prev_hash, const AuditRow& row);
+
 class Store {
  public:
   // Opens or creates the database and applies pending migrations (see migrations.h).
@@ -96,6 +100,8 @@ class Store {
   // (sorted union) and the playbook (of the highest-scoring detection that names one) from the
   // incident's detections, and sets updated_at to now. No detections: left unchanged.
   Status RefreshIncident(std::int64_t incident_id);
+  // Sets the status without any check or audit entry (for tests and migrations of old data);
+  // responders go through ChangeStatus.
   Status SetIncidentStatus(std::int64_t incident_id, std::string_view status, std::string_view at);
   // Most severe first, then most recent last_seen.
   Result<std::vector<IncidentRow>> ListIncidents(const IncidentFilter& filter);
@@ -118,12 +124,79 @@ class Store {
   Status FinishPlaybookRun(std::int64_t run_id, std::string_view at);
 
   // The audit log only grows: the schema refuses UPDATE and DELETE. details_json "" means "{}".
-  Status AppendAudit(std::string_view actor, std::string_view action, std::string_view object_type,
+  // Each entry carries the SHA-256 of the previous entry's hash and its own fields (AuditHash),
+  // so an entry changed or removed behind the triggers' back breaks the chain.
+  Status AppendAudit(const Who& who, std::string_view action, std::string_view object_type,
                      std::optional<std::int64_t> object_id, std::string_view details_json,
                      std::string_view at);
   // Oldest first. No object_id: every entry of that object type.
   Result<std::vector<AuditRow>> ListAudit(std::string_view object_type,
                                           std::optional<std::int64_t> object_id);
+  // Walks the whole log: recomputes every hash, checks each entry links to the one before and
+  // that no id is missing (AUTOINCREMENT never reuses one, so a gap is a removed entry, and a
+  // sequence beyond the last id is a removed tail).
+  Result<AuditCheck> VerifyAudit();
+
+  // --- Triage (triage.cc, merge.cc). Each change runs in one write transaction that reads the
+  // incident, checks the change, writes it, bumps `version` and appends the audit entry, so two
+  // responders changing one incident at once are serialised and neither change is lost. With
+  // `expect_version`, a change to an incident whose version differs (someone changed it since
+  // the caller looked) is refused with kConflict. Unknown incidents are kNotFound; refused
+  // changes kInvalidArgument with the reason.
+  Result<IncidentRow> ChangeStatus(std::int64_t incident_id, std::string_view status,
+                                   std::string_view reason, bool reopen, const Who& who,
+                                   std::optional<std::int64_t> expect_version = std::nullopt);
+  // "" unassigns.
+  Result<IncidentRow> AssignIncident(std::int64_t incident_id, std::string_view assignee,
+                                     const Who& who,
+                                     std::optional<std::int64_t> expect_version = std::nullopt);
+  Result<IncidentRow> TagIncident(std::int64_t incident_id, const std::vector<std::string>& add,
+                                  const std::vector<std::string>& remove, const Who& who,
+                                  std::optional<std::int64_t> expect_version = std::nullopt);
+  // A note is an audit entry ("incident.note"); it does not bump the version (a colleague's
+  // note must not make a status change fail).
+  Status AddNote(std::int64_t incident_id, std::string_view text, const Who& who);
+  // Moves every detection of `sources` into `target` (same host only: incidents on several
+  // hosts are linked as a campaign instead); each source becomes "merged" with merged_into set.
+  // Both sides' audit entries list the detections that moved.
+  Result<MoveResult> MergeIncidents(std::int64_t target, const std::vector<std::int64_t>& sources,
+                                    const Who& who,
+                                    std::optional<std::int64_t> expect_version = std::nullopt);
+  // Moves `detections` (some, not all, of the incident's) into a new incident on the same host
+  // and threat, status new, in the same campaign.
+  Result<MoveResult> SplitIncident(std::int64_t incident_id,
+                                   const std::vector<std::int64_t>& detections, const Who& who,
+                                   std::optional<std::int64_t> expect_version = std::nullopt);
+
+  // The analysts' allowlist. Adding an entry already there is not an error (returns false).
+  Result<bool> AddAllowlist(const AllowlistRow& row, const Who& who);
+  // True when `sha256` (any host) or `path` on `host_id` is on the analysts' allowlist.
+  Result<bool> IsAllowlisted(std::int64_t host_id, std::string_view sha256, std::string_view path);
+  Result<std::vector<AllowlistRow>> ListAllowlist();
+
+  // A detection found again, the evidence collected at `observed_at`: counts the sighting.
+  // When its incident is closed (not a false positive) and the sighting is newer than the
+  // closing, the threat is back: the incident is reopened as new, with an audit entry naming
+  // the detection. Returns true when it reopened.
+  Result<bool> RecordResighting(std::int64_t detection_id, std::string_view observed_at,
+                                const Who& who);
+
+  // The incident's detections and its audit entries (and those of incidents merged into it),
+  // in time order.
+  Result<std::vector<TimelineEntry>> Timeline(std::int64_t incident_id);
+  Result<std::optional<BundleRow>> GetBundle(std::int64_t bundle_id);
+
+  // --- Campaigns (campaigns.cc). Links `incident_id` with the incidents on other hosts that
+  // share an indicator with it: a SHA-256, or a network indicator (domain, address, URL, JA3).
+  // Joins or merges their campaigns, creating one when none exists, with an audit entry.
+  // Returns the campaign, if any. With `detection_id`, only that detection's indicators are
+  // looked at (the one just attached).
+  Result<std::optional<std::int64_t>> LinkCampaign(
+      std::int64_t incident_id, const Who& who,
+      std::optional<std::int64_t> detection_id = std::nullopt);
+  // Most severe first.
+  Result<std::vector<CampaignRow>> ListCampaigns();
+  Result<std::optional<CampaignRow>> GetCampaign(std::int64_t campaign_id);
 
  private:
   explicit Store(std::unique_ptr<Database> db) : db_(std::move(db)) {}
@@ -133,6 +206,17 @@ class Store {
   Result<ScopedStatement> Acquire(std::string_view sql);
   Status AttachChecked(std::int64_t incident_id, std::int64_t detection_id);
   Status WriteRefresh(std::int64_t incident_id);
+  // Reads the incident for a change inside the caller's transaction; kNotFound, or kConflict
+  // when `expect_version` is set and differs.
+  Result<IncidentDetail> LoadForChange(std::int64_t incident_id,
+                                       std::optional<std::int64_t> expect_version);
+  // version + 1, updated_at = at.
+  Status Touch(std::int64_t incident_id, std::string_view at);
+  // The end of every change: Touch, the audit entry, commit, and the incident as it is now.
+  Result<IncidentRow> CommitChange(Transaction& tx, std::int64_t incident_id,
+                                   std::string_view action, const std::string& details_json,
+                                   const Who& who, std::string_view now, const std::string& what);
+  Result<CampaignRow> ReadCampaign(std::int64_t campaign_id);
 
   // Declared first so it is destroyed last, after the statements that point to it.
   std::unique_ptr<Database> db_;

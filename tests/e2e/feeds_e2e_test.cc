@@ -17,6 +17,7 @@ namespace beffroi {
 namespace {
 
 namespace fs = std::filesystem;
+using e2e::As;
 using e2e::RunBinary;
 using Json = nlohmann::json;
 
@@ -208,7 +209,7 @@ TEST_F(FeedsE2E, MispFeedRetroHuntsDatedIncidentsAndTheSameFeedAddsNothing) {
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0]["name"], "city-misp");
   EXPECT_EQ(list[0]["indicators"], 3);
-  EXPECT_EQ(list[0]["imported_by"], "analyst1");
+  EXPECT_EQ(list[0]["imported_by"], As("analyst1"));
 
   // A changed feed is a new version that replaces the old one; the retro-hunt adds only the
   // new finding (the file of the tree, by hash).

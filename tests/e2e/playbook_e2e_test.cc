@@ -15,6 +15,7 @@ namespace beffroi {
 namespace {
 
 namespace fs = std::filesystem;
+using e2e::As;
 using e2e::RunBinary;
 using e2e::RunResult;
 
@@ -190,8 +191,8 @@ TEST_F(PlaybookE2E, ScriptedRunThroughAWholePlaybook) {
     EXPECT_TRUE(actions.count(a)) << a;
   RunResult text = Beffroi({"incidents", "show", "1", "--db", db_});
   EXPECT_NE(text.out.find("What was done in run 1 (ransomware):"), std::string::npos);
-  EXPECT_NE(text.out.find("alice  isolate-network: done"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find("bob  dont-switch-on: done"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(As("alice") + "  isolate-network: done"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(As("bob") + "  dont-switch-on: done"), std::string::npos) << text.out;
 }
 
 TEST_F(PlaybookE2E, GuidedSessionLeavesAndResumes) {
@@ -204,7 +205,7 @@ TEST_F(PlaybookE2E, GuidedSessionLeavesAndResumes) {
   RunResult second = Shell("printf 's\\nno helpdesk calls yet\\nq\\n' | " + cmd);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_NE(second.out.find("[confirm-attack]"), std::string::npos);
-  EXPECT_NE(second.out.find("carol: checked the kit"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find(As("carol") + ": checked the kit"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("Left the run at open-case"), std::string::npos) << second.out;
   // Input that ends without q leaves cleanly too.
   RunResult eof = Shell("printf '' | " + cmd);
@@ -244,13 +245,13 @@ TEST_F(PlaybookE2E, TwoRespondersOnOneIncident) {
   EXPECT_NE(race.out.find("Someone else updated this run meanwhile; nothing was recorded."),
             std::string::npos)
       << race.out << race.err;
-  EXPECT_NE(race.out.find("dave: open-case done"), std::string::npos) << race.out;
+  EXPECT_NE(race.out.find(As("dave") + ": open-case done"), std::string::npos) << race.out;
   nlohmann::json show = Show();
   int open_case = 0;
   for (const auto& e : show["response"]["playbook_runs"][0]["events"]) {
     if (e["ref"] == "open-case") {
       ++open_case;
-      EXPECT_EQ(e["actor"], "dave");
+      EXPECT_EQ(e["actor"], As("dave"));
     }
   }
   EXPECT_EQ(open_case, 1);

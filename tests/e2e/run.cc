@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,12 @@ RunResult RunBinary(const std::vector<std::string>& argv, std::optional<uid_t> a
   ::unlink(out_path.c_str());
   ::unlink(err_path.c_str());
   return r;
+}
+
+std::string As(const std::string& name) {
+  struct passwd* pw = ::getpwuid(::getuid());
+  std::string user = pw != nullptr ? pw->pw_name : "uid:" + std::to_string(::getuid());
+  return name + " (as " + user + ")";
 }
 
 }  // namespace beffroi::e2e

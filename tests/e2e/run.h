@@ -23,4 +23,7 @@ RunResult RunBinary(const std::vector<std::string>& argv,
                     std::optional<uid_t> as_uid = std::nullopt,
                     const std::function<bool()>& in_child = nullptr);
 
+// How the analyzer records `--as NAME` run by this process's OS user: "NAME (as USER)".
+std::string As(const std::string& name);
+
 }  // namespace beffroi::e2e

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "analyzer/cli/playbook_session.h"
+#include "analyzer/report/report.h"
 #include "common/text.h"
 
 namespace beffroi::cli {
@@ -16,6 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kPlaybooks = std::string(BEFFROI_SOURCE_DIR) + "/playbooks";
+const store::Who kAlice{"alice", ""};
 
 class PlaybookReportTest : public ::testing::Test {
  protected:
@@ -49,9 +51,9 @@ class PlaybookReportTest : public ::testing::Test {
   }
   void Do(const std::string& step, playbook::EventKind kind, const std::string& value = "") {
     const playbook::Playbook* p = catalog_.Find("ransomware");
-    auto run = OpenRun(*store_, *p, incident_, "alice", "");
+    auto run = OpenRun(*store_, *p, incident_, kAlice, "");
     ASSERT_TRUE(run.ok()) << run.error().message;
-    auto out = Apply(*store_, *p, run->run, {step, kind, value}, "alice", std::nullopt);
+    auto out = Apply(*store_, *p, run->run, {step, kind, value}, kAlice, std::nullopt);
     ASSERT_TRUE(out.ok()) << out.error().message;
   }
 
@@ -68,7 +70,7 @@ TEST_F(PlaybookReportTest, ClocksFollowTheAnswersAndTheSteps) {
   // The next decision on the path must be answered before the one after it.
   EXPECT_FALSE(Apply(*store_, *catalog_.Find("ransomware"),
                      store_->FindPlaybookRun(incident_, catalog_.Find("ransomware")->id)->value(),
-                     {"nis2-scope", playbook::EventKind::kChoice, "false"}, "alice", std::nullopt)
+                     {"nis2-scope", playbook::EventKind::kChoice, "false"}, kAlice, std::nullopt)
                    .ok());
   Do("high-risk", playbook::EventKind::kChoice, "false");
   Do("nis2-scope", playbook::EventKind::kChoice, "false");
@@ -101,6 +103,35 @@ TEST_F(PlaybookReportTest, ClocksFollowTheAnswersAndTheSteps) {
   EXPECT_NE(md.find("| not-applicable |"), std::string::npos);
   std::string html = RenderResponse(*r, SectionFormat::kHtml);
   EXPECT_NE(html.find("college &lt;decision&gt; &amp; minutes"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<decision>"), std::string::npos);
+}
+
+// The incident report (analyzer/report) shows the same progress and clocks, escaped by its
+// own renderers.
+TEST_F(PlaybookReportTest, IncidentReportCarriesRunsClocksAndRecord) {
+  Do("exfiltration", playbook::EventKind::kChoice, "false");
+  Do("personal-data", playbook::EventKind::kChoice, "true");
+  Do("no-ransom", playbook::EventKind::kNote, "college <decision> & minutes");
+  std::int64_t now = *ParseDateOrAge("2021-06-25T08:00:00Z", 0);
+  auto r = LoadIncidentResponse(*store_, incident_, now, kPlaybooks);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto data = report::GatherReport(*store_, incident_, "Ville", kAlice);
+  ASSERT_TRUE(data.ok()) << data.error().message;
+  data->playbook = ResponseSections(*r);
+  ASSERT_GE(data->playbook.size(), 3u);
+  EXPECT_EQ(data->playbook[0].title, "Response playbooks");
+  EXPECT_EQ(data->playbook[1].title.rfind("Legal clocks, from T0 = 2021-06-21T07:00:00Z", 0), 0u);
+  bool overdue_gdpr = false;
+  for (const auto& [what, state] : data->playbook[1].rows) {
+    if (what.find("GDPR art. 33") != std::string::npos)
+      overdue_gdpr = state.rfind("overdue: 2021-06-24T07:00Z", 0) == 0;
+  }
+  EXPECT_TRUE(overdue_gdpr);
+  std::string md = report::RenderMarkdown(*data);
+  EXPECT_NE(md.find("Legal clocks"), std::string::npos) << md;
+  EXPECT_NE(md.find("What was done in run 1 (ransomware)"), std::string::npos) << md;
+  std::string html = report::RenderHtml(*data);
+  EXPECT_NE(html.find("college &lt;decision&gt; &amp; minutes"), std::string::npos);
   EXPECT_EQ(html.find("<decision>"), std::string::npos);
 }
 

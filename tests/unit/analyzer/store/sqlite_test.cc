@@ -364,7 +364,7 @@ TEST(Crash, KilledWriterLeavesNoPartialRows) {
       rows[i].observed_at = "2026-03-01T10:00:00.000000Z";
     }
     if (!(*store)->InsertFileObservations(rows).ok()) ::_exit(6);
-    if (!(*store)->AppendAudit("t", "scan.partial", "scan", *scan, "{}", "x").ok()) ::_exit(7);
+    if (!(*store)->AppendAudit(Who{"t"}, "scan.partial", "scan", *scan, "{}", "x").ok()) ::_exit(7);
     ::_exit(9);  // no commit, no destructors, no close
   }
   int status = 0;

@@ -218,12 +218,16 @@ TEST_F(StoreTest, VerdictsArePerContentAndRuleSet) {
 }
 
 TEST_F(StoreTest, AuditLogIsAppendOnly) {
-  ASSERT_TRUE(store_->AppendAudit("analyst", "incident.create", "incident", 7, "", At(5)).ok());
   ASSERT_TRUE(
-      store_->AppendAudit("analyst", "incident.status", "incident", 7, R"({"to":"closed"})", At(6))
-          .ok());
-  ASSERT_TRUE(store_->AppendAudit("analyst", "incident.create", "incident", 8, "{}", At(6)).ok());
-  ASSERT_TRUE(store_->AppendAudit("system", "store.open", "store", std::nullopt, "", At(6)).ok());
+      store_->AppendAudit(Who{"analyst"}, "incident.create", "incident", 7, "", At(5)).ok());
+  ASSERT_TRUE(store_
+                  ->AppendAudit(Who{"analyst"}, "incident.status", "incident", 7,
+                                R"({"to":"closed"})", At(6))
+                  .ok());
+  ASSERT_TRUE(
+      store_->AppendAudit(Who{"analyst"}, "incident.create", "incident", 8, "{}", At(6)).ok());
+  ASSERT_TRUE(
+      store_->AppendAudit(Who{"system"}, "store.open", "store", std::nullopt, "", At(6)).ok());
 
   for (const char* sql : {"UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log",
                           "DELETE FROM audit_log WHERE id = 1"}) {
@@ -255,7 +259,7 @@ TEST_F(StoreTest, WritesJoinTheCallersTransaction) {
     auto tx = Transaction::Begin(store_->db());
     ASSERT_TRUE(tx.ok());
     ASSERT_TRUE(store_->InsertBundle(Bundle(host_, std::string(64, '1'))).ok());
-    ASSERT_TRUE(store_->AppendAudit("analyst", "bundle.ingest", "bundle", 1, "", At(3)).ok());
+    ASSERT_TRUE(store_->AppendAudit(Who{"analyst"}, "bundle.ingest", "bundle", 1, "", At(3)).ok());
     // A failing write inside rolls back only itself; the caller decides about the rest.
     DetectionRow orphan = Detection("r", 50, At(3));
     orphan.host_id = host_ + 99;
@@ -269,7 +273,7 @@ TEST_F(StoreTest, WritesJoinTheCallersTransaction) {
     auto tx = Transaction::Begin(store_->db());
     ASSERT_TRUE(tx.ok());
     ASSERT_TRUE(store_->InsertBundle(Bundle(host_, std::string(64, '1'))).ok());
-    ASSERT_TRUE(store_->AppendAudit("analyst", "bundle.ingest", "bundle", 1, "", At(3)).ok());
+    ASSERT_TRUE(store_->AppendAudit(Who{"analyst"}, "bundle.ingest", "bundle", 1, "", At(3)).ok());
     ASSERT_TRUE(tx->Commit().ok());
   }
   EXPECT_EQ(Count("bundles"), 1);
