@@ -19,6 +19,7 @@ int AnalyzeBundles(const EngineFlags& flags, const std::vector<std::string>& bun
 int RunIncidents(const Args& args);
 int RunRules(const Args& args);
 int RunPlaybook(const Args& args, const Args& argv_all);
+int RunExercise(const Args& args, const Args& argv_all);
 // `playbook run` (playbook_run.cc), given the catalog folder chosen by `playbook`.
 int RunPlaybookRun(const Args& args);
 

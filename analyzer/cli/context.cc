@@ -11,8 +11,10 @@
 #include <filesystem>
 
 #include "agents/host/file_event.h"
+#include "analyzer/cli/exercise_cli.h"
 #include "common/fs.h"
 #include "common/hash.h"
+#include "common/text.h"
 
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
@@ -105,6 +107,22 @@ int Fail(const std::string& command, const std::string& message, int code) {
   return code;
 }
 
+namespace {
+// An exercise database runs on the facilitator's scenario clock: every command on it (triage,
+// playbook runs, legal clocks, the audit log) sees scenario time, not the wall clock.
+Result<std::unique_ptr<store::Store>> FollowingExercise(Result<std::unique_ptr<store::Store>> s) {
+  if (!s.ok()) return s;
+  auto active = (*s)->ActiveExerciseSession();
+  if (active.ok() && active->has_value()) {
+    FollowExerciseClock(**active);
+    if (::isatty(STDERR_FILENO) != 0)
+      std::fprintf(stderr, "beffroi: exercise database (scenario %s): scenario time %s\n",
+                   (*active)->scenario_id.c_str(), NowTimestamp().substr(0, 16).c_str());
+  }
+  return s;
+}
+}  // namespace
+
 Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags, bool read_only) {
   if (read_only) {
     std::error_code ec;
@@ -114,9 +132,9 @@ Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags, bool r
     }
     store::OpenOptions options;
     options.read_only = true;
-    return store::Store::Open(flags.db, options);
+    return FollowingExercise(store::Store::Open(flags.db, options));
   }
-  return store::Store::Open(flags.db);
+  return FollowingExercise(store::Store::Open(flags.db));
 }
 
 namespace {

@@ -21,11 +21,13 @@ Usage:
   beffroi incidents show N [options]    one incident: detections, reasons, audit log
   beffroi rules check [PATH...]         compile and lint YARA rules
   beffroi playbook list|show|lint|run   response playbooks: what to do next, and proof of it
+  beffroi exercise list|show|lint|run|report
+                                        tabletop exercises on the real tools and playbooks
   beffroi --version
 
 Run `beffroi COMMAND --help` for the options of a command.
 Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error, bad rules or
-playbooks (or a request a playbook run refuses),
+playbooks or scenarios (or a request a playbook run refuses),
 3 detections found, 4 a bundle failed verification.
 )";
 
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
     if (cmd == "incidents") return RunIncidents(rest);
     if (cmd == "rules") return RunRules(rest);
     if (cmd == "playbook") return RunPlaybook(rest, all);
+    if (cmd == "exercise") return RunExercise(rest, all);
   } catch (const std::exception& e) {
     return Fail(cmd, std::string("internal error: ") + e.what());
   }
