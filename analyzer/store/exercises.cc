@@ -20,8 +20,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7))sql";
 constexpr std::string_view kGetSession = BEFFROI_SELECT_SESSION "WHERE id = ?1";
 constexpr std::string_view kOpenSession = BEFFROI_SELECT_SESSION
     "WHERE scenario_id = ?1 AND finished_at IS NULL ORDER BY id DESC LIMIT 1";
-constexpr std::string_view kActiveSession =
-    BEFFROI_SELECT_SESSION "WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1";
+constexpr std::string_view kActiveSession = BEFFROI_SELECT_SESSION "ORDER BY id DESC LIMIT 1";
 constexpr std::string_view kListSessions = BEFFROI_SELECT_SESSION "ORDER BY id";
 #undef BEFFROI_SELECT_SESSION
 

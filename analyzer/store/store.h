@@ -119,7 +119,8 @@ class Store {
 
   // Exercise sessions. AppendExerciseEvents writes the events and the session's new clock
   // (and the count of --answers lines played) in one transaction. The active session is the
-  // newest one not finished: its clock is the scenario time of the whole database.
+  // newest one (an ended session's clock stays where play stopped): its clock is the scenario
+  // time of the whole database.
   Result<std::int64_t> CreateExerciseSession(const ExerciseSessionRow& row);
   Result<std::optional<ExerciseSessionRow>> GetExerciseSession(std::int64_t id);
   Result<std::optional<ExerciseSessionRow>> FindOpenExerciseSession(std::string_view scenario_id);
