@@ -173,10 +173,10 @@ nlohmann::json ScenarioJson(const Scenario& s) {
   nlohmann::json modules = nlohmann::json::array();
   for (const auto& m : s.modules)
     modules.push_back({{"id", m.id}, {"title", m.title}, {"questions", m.questions}});
-  return {{"id", s.id},           {"title", s.title},     {"summary", s.summary},
-          {"start", s.start},     {"playbook", s.playbook}, {"duration_minutes", s.duration_minutes},
-          {"modules", modules},   {"injects", injects},   {"expected_actions", actions},
-          {"file", s.source},     {"sha256", s.sha256}};
+  return {{"id", s.id},         {"title", s.title},       {"summary", s.summary},
+          {"start", s.start},   {"playbook", s.playbook}, {"duration_minutes", s.duration_minutes},
+          {"modules", modules}, {"injects", injects},     {"expected_actions", actions},
+          {"file", s.source},   {"sha256", s.sha256}};
 }
 
 int List(const Args& args) {
@@ -245,8 +245,7 @@ int Show(const Args& args) {
   }
   std::printf("%s (%s)\nT+0 = %s, about %lld minutes, playbook %s\n\n%s\n\nObjectives:\n",
               s->title.c_str(), s->id.c_str(), s->start.c_str(),
-              static_cast<long long>(s->duration_minutes), s->playbook.c_str(),
-              s->summary.c_str());
+              static_cast<long long>(s->duration_minutes), s->playbook.c_str(), s->summary.c_str());
   for (const auto& o : s->objectives)
     std::printf("  %s: %s\n", o.id.c_str(), o.text.c_str());
   std::printf("Participants:\n");
@@ -259,11 +258,10 @@ int Show(const Args& args) {
       std::string to;
       for (const auto& t : in.to)
         to += (to.empty() ? "" : ", ") + t;
-      std::printf("  %-8s %-6s %s -> %s (%s)%s%s\n",
-                  exercise::FormatScenarioTime(in.at_minutes).c_str(), in.id.c_str(),
-                  in.title.c_str(), to.c_str(), in.channel.c_str(),
-                  in.artefacts.empty() ? "" : " [evidence]",
-                  in.contingency ? " [contingency]" : "");
+      std::printf(
+          "  %-8s %-6s %s -> %s (%s)%s%s\n", exercise::FormatScenarioTime(in.at_minutes).c_str(),
+          in.id.c_str(), in.title.c_str(), to.c_str(), in.channel.c_str(),
+          in.artefacts.empty() ? "" : " [evidence]", in.contingency ? " [contingency]" : "");
     }
     std::printf("  Discussion:\n");
     for (const auto& q : m.questions)
@@ -388,8 +386,7 @@ int Report(const Args& args) {
   if (!scenario.ok()) scenario = ResolveScenario(row->scenario_id, scenarios, steps);
   if (!scenario.ok()) return Fail("exercise report", scenario.error().message);
   if (scenario->sha256 != row->scenario_sha256)
-    std::fprintf(stderr,
-                 "beffroi: exercise report: warning: %s changed since the session ran\n",
+    std::fprintf(stderr, "beffroi: exercise report: warning: %s changed since the session ran\n",
                  scenario->source.c_str());
   auto events = (*store)->ListExerciseEvents(row->id);
   if (!events.ok()) return Fail("exercise report", events.error().message);
@@ -423,8 +420,7 @@ int Report(const Args& args) {
       in.incidents.push_back("#" + std::to_string(i.id) + " " + i.title + " (" + i.severity +
                              "), first seen " + i.first_seen);
   }
-  std::string text =
-      format == "html" ? exercise::RenderHtml(in) : exercise::RenderMarkdown(in);
+  std::string text = format == "html" ? exercise::RenderHtml(in) : exercise::RenderMarkdown(in);
   if (out_file.empty()) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return kExitOk;

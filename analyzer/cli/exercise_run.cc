@@ -113,8 +113,8 @@ class ExerciseRun {
                      s_.source.c_str(), static_cast<long long>(row_.id));
       std::printf("Resuming session %lld of %s at %s (%zu of %zu injects delivered).\n",
                   static_cast<long long>(row_.id), s_.id.c_str(),
-                  exercise::FormatElapsed(state_.last_elapsed_ns).c_str(),
-                  state_.delivered.size(), s_.injects.size());
+                  exercise::FormatElapsed(state_.last_elapsed_ns).c_str(), state_.delivered.size(),
+                  s_.injects.size());
       resumed_ = true;
       return Persist({exercise::ResumeEvent(state_, WallClockUnixNs())}, false);
     }
@@ -190,7 +190,9 @@ class ExerciseRun {
   void PrintStatus() const {
     std::int64_t now = exercise::Elapsed(state_.clock, WallClockUnixNs());
     std::printf("Clock %s (%s, x%g), story time %s\n", exercise::FormatElapsed(now).c_str(),
-                state_.ended ? "ended" : state_.clock.running ? "running" : "paused",
+                state_.ended           ? "ended"
+                : state_.clock.running ? "running"
+                                       : "paused",
                 state_.clock.speed, FormatTimestampNs(s_.start_ns + now).substr(0, 16).c_str());
     const exercise::Inject* next = exercise::NextInject(s_, state_);
     if (next != nullptr)
@@ -229,7 +231,8 @@ class ExerciseRun {
                     flags_.db.c_str());
       for (const auto& a : in->expects) {
         const auto* x = s_.FindAction(a);
-        if (x) std::printf("    Expect: %s (%s) [%s]\n", x->text.c_str(), x->team.c_str(), a.c_str());
+        if (x)
+          std::printf("    Expect: %s (%s) [%s]\n", x->text.c_str(), x->team.c_str(), a.c_str());
       }
     } else if (e.kind == EventKind::kClock) {
       std::printf("[%s] clock %s\n", at.c_str(), e.value.c_str());
@@ -239,9 +242,10 @@ class ExerciseRun {
     } else if (e.kind == EventKind::kTick) {
       std::printf("[%s] %s: %s\n", at.c_str(), e.ref.c_str(), e.value.c_str());
     } else if (e.kind == EventKind::kEnd) {
-      std::printf("[%s] exercise ended. Report: beffroi exercise report %lld --db %s --format "
-                  "html -o aar.html\n",
-                  at.c_str(), static_cast<long long>(row_.id), flags_.db.c_str());
+      std::printf(
+          "[%s] exercise ended. Report: beffroi exercise report %lld --db %s --format "
+          "html -o aar.html\n",
+          at.c_str(), static_cast<long long>(row_.id), flags_.db.c_str());
     }
   }
 
@@ -294,8 +298,8 @@ class ExerciseRun {
         st.st_ctim = ts;
         Event e = host::FileEvent(std::string(kShareRoot) + f->relative_path, st);
         MultiHasher hasher(kSha256 | kMd5 | kSha1);
-        hasher.Update(std::span(reinterpret_cast<const std::uint8_t*>(f->content.data()),
-                                f->content.size()));
+        hasher.Update(
+            std::span(reinterpret_cast<const std::uint8_t*>(f->content.data()), f->content.size()));
         Digests d = hasher.Finish();
         e.Set("file.hash.sha256", d.sha256);
         e.Set("file.hash.sha1", d.sha1);
@@ -381,9 +385,9 @@ Result<std::vector<AnswerLine>> ReadAnswers(const std::string& path) {
                        path + ":" + std::to_string(n) + ": expected \"H:MM COMMAND\"");
     auto at = exercise::ParseScenarioTime(line.substr(b, sp - b));
     if (!at)
-      return MakeError(ErrorCode::kInvalidArgument,
-                       path + ":" + std::to_string(n) + ": \"" + line.substr(b, sp - b) +
-                           "\" is not a scenario time (H:MM)");
+      return MakeError(ErrorCode::kInvalidArgument, path + ":" + std::to_string(n) + ": \"" +
+                                                        line.substr(b, sp - b) +
+                                                        "\" is not a scenario time (H:MM)");
     if (!out.empty() && *at < out.back().at_minutes)
       return MakeError(ErrorCode::kInvalidArgument,
                        path + ":" + std::to_string(n) + ": out of time order");
@@ -402,8 +406,7 @@ int RunExerciseRun(const Args& args, const Args& argv_all) {
   std::vector<std::string> names;
   po::options_description desc("beffroi exercise run SCENARIO [options]");
   desc.add_options()("help,h", "show this help")(
-      "db", po::value(&flags.db),
-      "exercise database (default: the scenario's state directory)")(
+      "db", po::value(&flags.db), "exercise database (default: the scenario's state directory)")(
       "answers", po::value(&answers), "play this script of timed commands, without a terminal")(
       "max-injects", po::value(&max_injects),
       "stop once this many injects are delivered (rehearse an interruption)")(
@@ -412,8 +415,7 @@ int RunExerciseRun(const Args& args, const Args& argv_all) {
       "playbooks", po::value(&playbooks), "folder of playbooks (default: the bundled playbooks/)");
   AddEngineFlags(desc, flags);
   po::variables_map vm;
-  if (auto code = ParseCommand(args, desc, "scenario", 1, &names, "exercise run", vm))
-    return *code;
+  if (auto code = ParseCommand(args, desc, "scenario", 1, &names, "exercise run", vm)) return *code;
   if (vm.count("help")) {
     std::cout << desc << "\nConsole commands:\n"
               << exercise::CommandHelp()
@@ -461,15 +463,15 @@ int RunExerciseRun(const Args& args, const Args& argv_all) {
       if (a.at_minutes * exercise::kNsPerMinute > now) {
         exercise::Command jump{"jump", {exercise::FormatScenarioTime(a.at_minutes).substr(2)}};
         if (Status s = run.Command(jump, false); !s.ok())
-          return Fail("exercise run", answers + ":" + std::to_string(a.line) + ": " +
-                                          s.error().message);
+          return Fail("exercise run",
+                      answers + ":" + std::to_string(a.line) + ": " + s.error().message);
       }
       if (stop_now()) break;
       auto c = exercise::ParseCommand(a.command);
       Status s = c.ok() ? run.Command(*c, true) : Status(c.error());
       if (!s.ok())
-        return Fail("exercise run", answers + ":" + std::to_string(a.line) + ": " +
-                                        s.error().message,
+        return Fail("exercise run",
+                    answers + ":" + std::to_string(a.line) + ": " + s.error().message,
                     s.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitError);
       if (stop_now()) break;
     }
@@ -486,9 +488,9 @@ int RunExerciseRun(const Args& args, const Args& argv_all) {
   std::string line;
   for (;;) {
     if (tty) {
-      std::printf("%s> ", exercise::FormatElapsed(
-                              exercise::Elapsed(run.state().clock, WallClockUnixNs()))
-                              .c_str());
+      std::printf(
+          "%s> ",
+          exercise::FormatElapsed(exercise::Elapsed(run.state().clock, WallClockUnixNs())).c_str());
       std::fflush(stdout);
     }
     if (!std::getline(std::cin, line)) break;

@@ -8,7 +8,7 @@ using internal::Context;
 
 namespace {
 
-#define BEFFROI_SELECT_SESSION                                                                \
+#define BEFFROI_SELECT_SESSION                                                               \
   "SELECT id, scenario_id, scenario_title, scenario_file, scenario_sha256, scenario_start, " \
   "created_at, created_by, finished_at, clock_elapsed_ns, clock_anchor_ns, clock_speed, "    \
   "clock_running, answers_applied FROM exercise_sessions "
