@@ -140,6 +140,10 @@ void SetNowOverride(std::function<std::int64_t(std::int64_t)> now) {
   NowOverride() = std::move(now);
 }
 
+bool HasNowOverride() {
+  return static_cast<bool>(NowOverride());
+}
+
 std::int64_t NowUnixNs() {
   const auto& now = NowOverride();
   return now ? now(WallClockUnixNs()) : WallClockUnixNs();

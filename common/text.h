@@ -29,6 +29,7 @@ std::int64_t WallClockUnixNs();
 // clocks in an exercise database follow the facilitator's clock. Set it before any other
 // thread starts; an empty function restores the wall clock.
 void SetNowOverride(std::function<std::int64_t(std::int64_t wall_ns)> now);
+bool HasNowOverride();
 
 // Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM]" or a relative age "30d", "12h",
 // "45m" (before now). Returns Unix nanoseconds.

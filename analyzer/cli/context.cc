@@ -50,7 +50,8 @@ std::string FindBundledDir(const char* env_name, const char* name, const char* s
   if (const char* env = std::getenv(env_name)) candidates.emplace_back(env);
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back((exe.parent_path().parent_path() / "share/beffroi" / name).string());
+  if (!ec)
+    candidates.push_back((exe.parent_path().parent_path() / "share/beffroi" / name).string());
   candidates.emplace_back(source_dir);
   for (const std::string& c : candidates) {
     if (fs::is_directory(c, ec)) return c;
@@ -109,9 +110,10 @@ int Fail(const std::string& command, const std::string& message, int code) {
 
 namespace {
 // An exercise database runs on the facilitator's scenario clock: every command on it (triage,
-// playbook runs, legal clocks, the audit log) sees scenario time, not the wall clock.
+// playbook runs, legal clocks, the audit log) sees scenario time, not the wall clock. A clock
+// already set in this process (`beffroi exercise run` dating an inject's evidence) stays.
 Result<std::unique_ptr<store::Store>> FollowingExercise(Result<std::unique_ptr<store::Store>> s) {
-  if (!s.ok()) return s;
+  if (!s.ok() || HasNowOverride()) return s;
   auto active = (*s)->ActiveExerciseSession();
   if (active.ok() && active->has_value()) {
     FollowExerciseClock(**active);

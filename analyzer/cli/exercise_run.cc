@@ -407,6 +407,7 @@ int RunExerciseRun(const Args& args, const Args& argv_all) {
   po::options_description desc("beffroi exercise run SCENARIO [options]");
   desc.add_options()("help,h", "show this help")(
       "db", po::value(&flags.db), "exercise database (default: the scenario's state directory)")(
+      "as", po::value(&flags.actor), "who runs the exercise, for the audit log (default: OS user)")(
       "answers", po::value(&answers), "play this script of timed commands, without a terminal")(
       "max-injects", po::value(&max_injects),
       "stop once this many injects are delivered (rehearse an interruption)")(

@@ -174,8 +174,8 @@ Tables Build(const ReportInput& in) {
                             m.done_ns ? Span(*m.done_ns - AwareAt(s, st)) : "", MilestoneStatus(m),
                             m.how});
   for (const PlanItem& p : ImprovementPlan(in))
-    t.plan.push_back(
-        {p.action, p.rated ? std::string(RatingName(p.rating)) : "not rated", p.owner, p.due});
+    t.plan.push_back({p.action_id, p.action,
+                      p.rated ? std::string(RatingName(p.rating)) : "not rated", p.owner, p.due});
   return t;
 }
 
@@ -327,7 +327,7 @@ std::string RenderMarkdown(const ReportInput& in) {
   for (const std::string& x : t.improvements)
     md += "- " + Cell(x) + "\n";
   md += "\n## Improvement plan\n\n";
-  table({"Action", "Rating", "Owner", "Due date"}, t.plan);
+  table({"Action", "What", "Rating", "Owner", "Due date"}, t.plan);
   md += "## Discussion questions\n\n";
   for (const Module& m : s.modules) {
     md += "### " + Cell(m.title) + "\n\n";
@@ -415,7 +415,7 @@ std::string RenderHtml(const ReportInput& in) {
   h += "<h2>Areas for improvement</h2>\n";
   list(t.improvements);
   h += "<h2>Improvement plan</h2>\n";
-  table({"Action", "Rating", "Owner", "Due date"}, t.plan);
+  table({"Action", "What", "Rating", "Owner", "Due date"}, t.plan);
   h += "<h2>Discussion questions</h2>\n";
   for (const Module& m : s.modules) {
     h += "<h3>" + Html(m.title) + "</h3>";
