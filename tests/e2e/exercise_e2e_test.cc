@@ -117,9 +117,10 @@ TEST_F(ExerciseE2E, ListsAndLintsTheBundledScenarios) {
   EXPECT_NE(lint.err.find("3 scenario(s): no errors"), std::string::npos);
   RunResult show = Beffroi({"exercise", "show", "liege-2021"});
   ASSERT_EQ(show.exit_code, 0) << show.err;
-  EXPECT_NE(show.out.find("RyukReadMe") == std::string::npos ? show.out.find("[evidence]")
-                                                             : std::string::npos,
-            std::string::npos);
+  EXPECT_NE(show.out.find("i02    Files renamed on the civil registry share"), std::string::npos)
+      << show.out;
+  EXPECT_NE(show.out.find("[evidence]"), std::string::npos);
+  EXPECT_NE(show.out.find("[ransomware / isolate-network]"), std::string::npos);
 }
 
 TEST_F(ExerciseE2E, LintNamesTheFileAndTheItem) {
