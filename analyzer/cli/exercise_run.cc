@@ -496,6 +496,8 @@ int RunExerciseRun(const Args& args, const Args& argv_all) {
     }
     if (!std::getline(std::cin, line)) break;
     if (Status s = run.DeliverDue(); !s.ok()) return Fail("exercise run", s.error().message);
+    // A running clock delivers its injects at the next line; Enter alone is enough.
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto c = exercise::ParseCommand(line);
     if (!c.ok()) {
       std::printf("%s\n", c.error().message.c_str());

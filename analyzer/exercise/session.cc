@@ -322,7 +322,7 @@ Result<std::vector<SessionEvent>> Apply(const Scenario& s, const SessionState& s
 
 std::vector<SessionEvent> DeliverDue(const Scenario& s, const SessionState& st, std::int64_t now) {
   std::vector<SessionEvent> out;
-  if (!st.ended) AppendDue(s, st, Elapsed(st.clock, now), now, out);
+  if (!st.ended && st.clock.running) AppendDue(s, st, Elapsed(st.clock, now), now, out);
   return out;
 }
 

@@ -99,7 +99,7 @@ Result<Command> ParseCommand(std::string_view line);
 Result<std::vector<SessionEvent>> Apply(const Scenario& scenario, const SessionState& state,
                                         const Command& command, std::int64_t now_ns);
 
-// The inject deliveries due at wall time `now_ns` as the clock runs.
+// The inject deliveries due at wall time `now_ns` while the clock runs (none while paused).
 std::vector<SessionEvent> DeliverDue(const Scenario& scenario, const SessionState& state,
                                      std::int64_t now_ns);
 

@@ -55,6 +55,21 @@ TEST_F(SessionTest, StartDeliversWhatIsDueAndNextJumps) {
   EXPECT_NE(Refused("next", 40).find("every inject"), std::string::npos);
 }
 
+TEST_F(SessionTest, TheRunningClockDeliversWhatFallsDue) {
+  EXPECT_TRUE(DeliverDue(s_, State(), 3600 * kSec).empty());  // not started: nothing
+  Do("start", 0);
+  Do("speed 60", 0);
+  auto due = DeliverDue(s_, State(), 29 * kSec);  // T+0:29
+  EXPECT_TRUE(due.empty());
+  due = DeliverDue(s_, State(), 31 * kSec);  // T+0:31: i2, dated at its own 0:30
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].ref, "i2");
+  EXPECT_EQ(due[0].elapsed_ns, 30 * 60 * kSec);
+  events_.insert(events_.end(), due.begin(), due.end());
+  Do("pause", 40);
+  EXPECT_TRUE(DeliverDue(s_, State(), 100000 * kSec).empty());
+}
+
 TEST_F(SessionTest, DecisionsTicksAndRefusals) {
   Do("start", 0);
   Do("jump 0:40", 0);
