@@ -238,7 +238,8 @@ class Builder {
   }
 
   void Injects(Scenario& s) {
-    const Inject* previous = nullptr;
+    // The last inject with a valid time, by value: the vector grows under it.
+    std::optional<std::pair<std::string, std::int64_t>> previous;
     for (const auto& [id, j] : Items("injects", true)) {
       Inject in;
       in.id = id;
@@ -261,13 +262,13 @@ class Builder {
       if (in.channel.empty()) Error(id, "\"channel\" is missing");
       if (in.to.empty()) Error(id, "\"to\" (who receives it) is missing");
       Artefacts(id, *j, in);
-      if (at && previous != nullptr && in.at_minutes < previous->at_minutes) {
+      if (at && previous && in.at_minutes < previous->second) {
         Error(id, "injects out of time order: " + FormatScenarioTime(in.at_minutes) +
-                      " comes after " + previous->id + " at " +
-                      FormatScenarioTime(previous->at_minutes));
+                      " comes after " + previous->first + " at " +
+                      FormatScenarioTime(previous->second));
       }
+      if (at) previous.emplace(in.id, in.at_minutes);
       s.injects.push_back(std::move(in));
-      if (at) previous = &s.injects.back();
     }
   }
 
