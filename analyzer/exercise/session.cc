@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <map>
 
 namespace beffroi::exercise {
 
@@ -230,6 +231,13 @@ Result<std::vector<SessionEvent>> Apply(const Scenario& s, const SessionState& s
                                         std::int64_t now) {
   std::vector<SessionEvent> out;
   if (st.ended) return Refuse("the exercise has ended; write the report");
+  // Commands come from ParseCommand, which checks their words; a hand-built one is checked
+  // here too, so that nothing below reads past its arguments.
+  static const std::map<std::string, std::size_t, std::less<>> kArgs = {
+      {"speed", 1}, {"jump", 1}, {"inject", 1}, {"decide", 2},
+      {"tick", 2},  {"note", 1}, {"plan", 3}};
+  if (auto need = kArgs.find(c.verb); need != kArgs.end() && c.args.size() < need->second)
+    return Refuse(c.verb + ": missing arguments");
   const std::int64_t elapsed = Elapsed(st.clock, now);
   auto clock = [&](const std::string& value, std::int64_t at) {
     SessionEvent e = Make(EventKind::kClock, at, now);

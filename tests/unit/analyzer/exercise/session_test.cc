@@ -86,6 +86,10 @@ TEST_F(SessionTest, DecisionsTicksAndRefusals) {
   EXPECT_NE(Refused("jump 0:10", 0).find("in the past"), std::string::npos);
   EXPECT_NE(Refused("plan notify dpo tomorrow", 0).find("YYYY-MM-DD"), std::string::npos);
   EXPECT_NE(Refused("fly", 0).find("unknown command"), std::string::npos);
+  // A command built by hand with too few words is refused, not read past its end.
+  auto bare = Apply(s_, State(), Command{"plan", {"notify"}}, 0);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_NE(bare.error().message.find("missing arguments"), std::string::npos);
   Do("end", 0);
   EXPECT_TRUE(State().ended);
   EXPECT_NE(Refused("note late", 0).find("ended"), std::string::npos);
