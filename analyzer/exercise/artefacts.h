@@ -6,9 +6,9 @@
 //
 // Kinds: ransom-note (families ryuk, play, royal, lockbit), encrypted (ryuk, play, royal,
 // lockbit: the family's extension is appended), shadow-delete (a .bat that deletes shadow
-// copies, T1490), rclone-mega (an rclone configuration with a MEGA remote, T1567.002), and
-// plain (an innocent office document, so that not everything found is bad).
-// Pure functions; thread-safe.
+// copies, T1490), rclone-mega (an rclone configuration with a MEGA remote, T1567.002),
+// webshell (a one-line PHP web shell, T1505.003), and plain (an innocent office document, so that
+// not everything found is bad). Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>

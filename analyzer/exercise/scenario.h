@@ -50,6 +50,9 @@ struct Module {
 //   ransom-note    text in the style of `family` (ryuk, lockbit, play, royal)
 //   encrypted      seeded random bytes behind `family`'s marker, named like its victims
 //   shadow-delete  a script that deletes shadow copies (recovery inhibition, T1490)
+//   rclone-mega    an rclone configuration with a MEGA remote (exfiltration, T1567.002)
+//   webshell       a one-line PHP web shell (T1505.003)
+//   plain          an innocent office text
 struct Artefact {
   std::string kind;
   std::string family;

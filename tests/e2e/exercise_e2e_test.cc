@@ -201,6 +201,18 @@ TEST_F(ExerciseE2E, AWholeScenarioLeavesRealIncidentsAtScenarioTimes) {
   EXPECT_EQ(Incidents().size(), 2u);
 }
 
+TEST_F(ExerciseE2E, TheDdosScenarioHidesAWebShell) {
+  std::string script = Write("ddos.txt", "0:00 start\n4:05 tick intrusion met\n");
+  RunResult r = Beffroi({"exercise", "run", "ddos-election", "--db", db_, "--answers", script,
+                         "--rules-cache", (base_ / "cache").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json incidents = Incidents();
+  ASSERT_EQ(incidents.size(), 1u) << incidents.dump();
+  EXPECT_EQ(incidents[0]["host"], "web-ville");
+  EXPECT_EQ(incidents[0]["playbook"], "remote-access");
+  EXPECT_EQ(incidents[0]["first_seen"], "2024-10-10T11:00:00.000000Z");  // d08 at T+4:00
+}
+
 TEST_F(ExerciseE2E, AnInterruptedSessionResumesWhereItStopped) {
   RunResult first = Run({"--max-injects", "2"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
