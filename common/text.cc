@@ -123,10 +123,30 @@ std::int64_t TimespecToNs(const struct timespec& ts) {
   return secs * 1'000'000'000 + ts.tv_nsec;
 }
 
-std::int64_t NowUnixNs() {
+namespace {
+std::function<std::int64_t(std::int64_t)>& NowOverride() {
+  static std::function<std::int64_t(std::int64_t)> now;
+  return now;
+}
+}  // namespace
+
+std::int64_t WallClockUnixNs() {
   struct timespec ts {};
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+void SetNowOverride(std::function<std::int64_t(std::int64_t)> now) {
+  NowOverride() = std::move(now);
+}
+
+bool HasNowOverride() {
+  return static_cast<bool>(NowOverride());
+}
+
+std::int64_t NowUnixNs() {
+  const auto& now = NowOverride();
+  return now ? now(WallClockUnixNs()) : WallClockUnixNs();
 }
 
 std::string NowTimestamp() {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,14 @@ std::string FormatTimestampNs(std::int64_t unix_ns);
 std::int64_t TimespecToNs(const struct timespec& ts);
 std::string NowTimestamp();
 std::int64_t NowUnixNs();
+// The real clock, whatever SetNowOverride says.
+std::int64_t WallClockUnixNs();
+// Tabletop exercises: makes NowUnixNs() and NowTimestamp() in this process return the scenario
+// time `now(wall_ns)` instead of the wall clock, so that incidents, playbook runs and legal
+// clocks in an exercise database follow the facilitator's clock. Set it before any other
+// thread starts; an empty function restores the wall clock.
+void SetNowOverride(std::function<std::int64_t(std::int64_t wall_ns)> now);
+bool HasNowOverride();
 
 // Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.frac][Z|+HH:MM]" or a relative age "30d", "12h",
 // "45m" (before now). Returns Unix nanoseconds.

@@ -28,6 +28,7 @@ int RunRules(const Args& args);
 int RunIoc(const Args& args, const Args& argv_all);
 int RunSearch(const Args& args);
 int RunPlaybook(const Args& args, const Args& argv_all);
+int RunExercise(const Args& args, const Args& argv_all);
 // `playbook run` (playbook_run.cc), given the catalog folder chosen by `playbook`.
 int RunPlaybookRun(const Args& args);
 

@@ -12,6 +12,7 @@
 
 #include "agents/host/file_event.h"
 #include "analyzer/cli/feeds.h"
+#include "analyzer/cli/exercise_cli.h"
 #include "common/fs.h"
 #include "common/hash.h"
 #include "common/text.h"
@@ -53,7 +54,8 @@ std::string FindBundledDir(const char* env_name, const char* name, const char* s
   if (const char* env = std::getenv(env_name)) candidates.emplace_back(env);
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) candidates.push_back((exe.parent_path().parent_path() / "share/beffroi" / name).string());
+  if (!ec)
+    candidates.push_back((exe.parent_path().parent_path() / "share/beffroi" / name).string());
   candidates.emplace_back(source_dir);
   for (const std::string& c : candidates) {
     if (fs::is_directory(c, ec)) return c;
@@ -118,6 +120,23 @@ int Fail(const std::string& command, const std::string& message, int code) {
   return code;
 }
 
+namespace {
+// An exercise database runs on the facilitator's scenario clock: every command on it (triage,
+// playbook runs, legal clocks, the audit log) sees scenario time, not the wall clock. A clock
+// already set in this process (`beffroi exercise run` dating an inject's evidence) stays.
+Result<std::unique_ptr<store::Store>> FollowingExercise(Result<std::unique_ptr<store::Store>> s) {
+  if (!s.ok() || HasNowOverride()) return s;
+  auto active = (*s)->ActiveExerciseSession();
+  if (active.ok() && active->has_value()) {
+    FollowExerciseClock(**active);
+    if (::isatty(STDERR_FILENO) != 0)
+      std::fprintf(stderr, "beffroi: exercise database (scenario %s): scenario time %s\n",
+                   (*active)->scenario_id.c_str(), NowTimestamp().substr(0, 16).c_str());
+  }
+  return s;
+}
+}  // namespace
+
 Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags, bool read_only) {
   if (read_only) {
     std::error_code ec;
@@ -127,9 +146,9 @@ Result<std::unique_ptr<store::Store>> OpenStore(const EngineFlags& flags, bool r
     }
     store::OpenOptions options;
     options.read_only = true;
-    return store::Store::Open(flags.db, options);
+    return FollowingExercise(store::Store::Open(flags.db, options));
   }
-  return store::Store::Open(flags.db);
+  return FollowingExercise(store::Store::Open(flags.db));
 }
 
 namespace {

@@ -33,12 +33,14 @@ Usage:
   beffroi search --hash H|--domain D|--ip IP[/LEN]|--url U|--ja3 J|--user-agent UA
                                         which hosts saw it, and when
   beffroi playbook list|show|lint|run   response playbooks: what to do next, and proof of it
+  beffroi exercise list|show|lint|run|report
+                                        tabletop exercises on the real tools and playbooks
   beffroi --version
 
 Run `beffroi COMMAND --help` for the options of a command.
 Exit codes: 0 ok (scan/analyze: nothing found), 1 runtime error, 2 usage error, bad rules or
-playbooks (or a refused incident change or playbook request), 3 detections found
-(scan/analyze/pcap; ioc import: its retro-hunt), 4 a bundle or the audit log failed
+playbooks or scenarios (or a refused incident change or playbook request), 3 detections
+found (scan/analyze/pcap; ioc import: its retro-hunt), 4 a bundle or the audit log failed
 verification, 5 the incident changed since --expect-version.
 )";
 
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
     if (cmd == "search") return RunSearch(rest);
     if (cmd == "playbook") return RunPlaybook(rest, all);
     if (cmd == "audit") return RunAudit(rest);
+    if (cmd == "exercise") return RunExercise(rest, all);
   } catch (const std::exception& e) {
     return Fail(cmd, std::string("internal error: ") + e.what());
   }

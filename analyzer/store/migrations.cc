@@ -369,12 +369,60 @@ ALTER TABLE audit_log ADD COLUMN prev_hash TEXT;
 ALTER TABLE audit_log ADD COLUMN hash TEXT;
 )sql";
 
+// Tabletop exercise sessions (analyzer/exercise): one row per session with the facilitator's
+// clock (so that every command opening an exercise database follows the scenario time), and
+// the append-only list of what happened in it, from which a resumed session is rebuilt.
+// `answers_applied` counts the lines of an --answers script already played.
+constexpr std::string_view kSchemaExercises = R"sql(
+CREATE TABLE exercise_sessions (
+  id INTEGER PRIMARY KEY,
+  scenario_id TEXT NOT NULL,
+  scenario_title TEXT NOT NULL,
+  scenario_file TEXT NOT NULL,
+  scenario_sha256 TEXT NOT NULL,
+  scenario_start TEXT NOT NULL,       -- T+0 of the story, RFC 3339
+  created_at TEXT NOT NULL,           -- wall clock
+  created_by TEXT NOT NULL,
+  finished_at TEXT,
+  clock_elapsed_ns INTEGER NOT NULL DEFAULT 0,
+  clock_anchor_ns INTEGER NOT NULL DEFAULT 0,
+  clock_speed REAL NOT NULL DEFAULT 1,
+  clock_running INTEGER NOT NULL DEFAULT 0 CHECK (clock_running IN (0, 1)),
+  answers_applied INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE exercise_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id INTEGER NOT NULL REFERENCES exercise_sessions(id),
+  kind TEXT NOT NULL
+    CHECK (kind IN ('clock', 'inject', 'decision', 'tick', 'note', 'plan', 'end')),
+  ref TEXT NOT NULL DEFAULT '',
+  team TEXT NOT NULL DEFAULT '',
+  value TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '',
+  elapsed_ns INTEGER NOT NULL,
+  took_ns INTEGER NOT NULL DEFAULT 0,
+  wall_ns INTEGER NOT NULL,
+  actor TEXT NOT NULL
+) STRICT;
+CREATE INDEX exercise_events_by_session ON exercise_events(session_id, id);
+CREATE TRIGGER exercise_events_no_update BEFORE UPDATE ON exercise_events
+BEGIN
+  SELECT RAISE(ABORT, 'exercise events are append-only');
+END;
+CREATE TRIGGER exercise_events_no_delete BEFORE DELETE ON exercise_events
+BEGIN
+  SELECT RAISE(ABORT, 'exercise events are append-only');
+END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
     {2, "network evidence", kSchemaV2},
     {3, "ioc feeds and host observations", kSchemaFeeds},
     {4, "playbook runs", kSchemaPlaybooks},
     {5, "triage", kSchemaTriage},
+    {6, "exercise sessions", kSchemaExercises},
 };
 
 Result<std::int64_t> ReadInt(Database& db, std::string_view sql) {

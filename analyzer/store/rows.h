@@ -299,4 +299,36 @@ struct PlaybookEventRow {
   std::string at{};
 };
 
+// An exercise session and its facilitator's clock (analyzer/exercise/clock.h).
+struct ExerciseSessionRow {
+  std::int64_t id = 0;
+  std::string scenario_id{};
+  std::string scenario_title{};
+  std::string scenario_file{};
+  std::string scenario_sha256{};
+  std::string scenario_start{};  // T+0 of the story
+  std::string created_at{};
+  std::string created_by{};
+  std::optional<std::string> finished_at{};
+  std::int64_t clock_elapsed_ns = 0;
+  std::int64_t clock_anchor_ns = 0;
+  double clock_speed = 1;
+  bool clock_running = false;
+  std::int64_t answers_applied = 0;
+};
+
+struct ExerciseEventRow {
+  std::int64_t id = 0;
+  std::int64_t session_id = 0;
+  std::string kind{};  // clock, inject, decision, tick, note, plan, end
+  std::string ref{};
+  std::string team{};
+  std::string value{};
+  std::string detail{};
+  std::int64_t elapsed_ns = 0;
+  std::int64_t took_ns = 0;
+  std::int64_t wall_ns = 0;
+  std::string actor{};
+};
+
 }  // namespace beffroi::store

@@ -123,6 +123,20 @@ class Store {
                                                           const PlaybookEventRow& event);
   Status FinishPlaybookRun(std::int64_t run_id, std::string_view at);
 
+  // Exercise sessions. AppendExerciseEvents writes the events and the session's new clock
+  // (and the count of --answers lines played) in one transaction. The active session is the
+  // newest one (an ended session's clock stays where play stopped): its clock is the scenario
+  // time of the whole database.
+  Result<std::int64_t> CreateExerciseSession(const ExerciseSessionRow& row);
+  Result<std::optional<ExerciseSessionRow>> GetExerciseSession(std::int64_t id);
+  Result<std::optional<ExerciseSessionRow>> FindOpenExerciseSession(std::string_view scenario_id);
+  Result<std::optional<ExerciseSessionRow>> ActiveExerciseSession();
+  Result<std::vector<ExerciseSessionRow>> ListExerciseSessions();
+  Result<std::vector<ExerciseEventRow>> ListExerciseEvents(std::int64_t session_id);
+  Status AppendExerciseEvents(const ExerciseSessionRow& clock,
+                              const std::vector<ExerciseEventRow>& events,
+                              std::optional<std::string_view> finished_at);
+
   // The audit log only grows: the schema refuses UPDATE and DELETE. details_json "" means "{}".
   // Each entry carries the SHA-256 of the previous entry's hash and its own fields (AuditHash),
   // so an entry changed or removed behind the triggers' back breaks the chain.
