@@ -40,8 +40,19 @@ Result<std::unique_ptr<PcapSource>> PcapSource::OpenFile(const std::string& path
     if (why.rfind(path + ":", 0) == 0) return MakeError(ErrorCode::kIo, why);
     return MakeError(ErrorCode::kCorrupt, path + ": " + why);
   }
-  return std::unique_ptr<PcapSource>(
+  auto source = std::unique_ptr<PcapSource>(
       new PcapSource(std::unique_ptr<pcap, PcapDeleter>(p), path, false));
+  // A pcapng file starts with a Section Header Block, type 0x0A0D0D0A (a palindrome, so either
+  // byte order). Its records are blocks of many kinds that libpcap does not show us, so their
+  // offsets cannot be counted from the packets as for classic pcap.
+  if (FILE* f = pcap_file(p); f != nullptr) {
+    unsigned char magic[4] = {0, 0, 0, 0};
+    if (::pread(fileno(f), magic, sizeof magic, 0) == 4) {
+      source->pcapng_ =
+          magic[0] == 0x0A && magic[1] == 0x0D && magic[2] == 0x0D && magic[3] == 0x0A;
+    }
+  }
+  return source;
 }
 
 Result<std::unique_ptr<PcapSource>> PcapSource::OpenLive(const LiveOptions& options) {
