@@ -200,9 +200,13 @@ void EvidenceQueue::Writer::FlushPending() {
 
 void EvidenceQueue::Writer::Write(std::span<const std::uint8_t> bytes) {
   while (!bytes.empty()) {
+    if (!queue_.thread_.joinable()) {  // not threaded: straight to the sink's writer
+      state_->writer->Write(bytes);
+      return;
+    }
     if (pending_.capacity() == 0) {
-      if (queue_.pending_capacity_ + kBatchBytes > kPendingBudget || !queue_.thread_.joinable()) {
-        // No room for another buffer (or nothing to gain: not threaded): the piece goes as is.
+      if (queue_.pending_capacity_ + kBatchBytes > kPendingBudget) {
+        // No room for another buffer: the piece goes as a job of its own.
         auto data = std::make_shared<std::vector<std::uint8_t>>(bytes.begin(), bytes.end());
         queue_.Push([state = state_, data] { state->writer->Write(*data); }, data->size());
         return;

@@ -147,6 +147,33 @@ TEST(EvidenceQueue, KeepsOrderAndFinishersSeeEarlierSamplesThreadedOrNot) {
   EXPECT_EQ(RunScript(true), expected);
 }
 
+TEST(EvidenceQueue, ManyOpenWritersStayWithinTheBufferBudgetAndHashRight) {
+  // More open writers than the batch buffers allowed at once (16 MiB of 32 KiB): the later ones
+  // send each piece as it comes, and every sample still hashes its own bytes.
+  RecordingSink sink;
+  EvidenceQueue q(sink, true);
+  std::vector<std::unique_ptr<EvidenceQueue::Writer>> writers;
+  for (int i = 0; i < 700; ++i)
+    writers.push_back(q.NewWriter(true));
+  std::vector<std::string> content(writers.size());
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t i = 0; i < writers.size(); ++i) {
+      const std::string piece = std::to_string(i) + ":" + std::to_string(round) + ";";
+      writers[i]->Write({reinterpret_cast<const std::uint8_t*>(piece.data()), piece.size()});
+      content[i] += piece;
+    }
+  }
+  std::vector<SampleResult> results;
+  for (auto& w : writers)
+    results.push_back(w->Finish(true));
+  writers.clear();
+  q.Drain();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    EXPECT_EQ(results[i]->sha256, Sha256Hex(content[i])) << i;
+    EXPECT_TRUE(results[i]->kept);
+  }
+}
+
 TEST(EvidenceQueue, ProducerWaitsWhenTheQueueIsFull) {
   RecordingSink sink;
   sink.SetOpen(false);  // the evidence thread stalls inside the first sample
