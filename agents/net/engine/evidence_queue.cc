@@ -144,6 +144,13 @@ std::unique_ptr<EvidenceQueue::Writer> EvidenceQueue::NewWriter(bool keep_copy) 
 
 EvidenceQueue::Writer::Writer(EvidenceQueue& queue, bool keep_copy)
     : queue_(queue), state_(std::make_shared<State>()) {
+  if (!keep_copy) {
+    // Hashed here, from the packet's bytes while they are in cache: handing them to the
+    // evidence thread would cost a copy and more CPU time than the hash itself saves on the
+    // packet thread, and the input's own hash is slower than this thread anyway.
+    hash_only_ = MakeHashOnlyWriter();
+    return;
+  }
   EvidenceSink& sink = queue_.sink_;
   queue_.Push(
       [state = state_, &sink, keep_copy] {
@@ -153,7 +160,7 @@ EvidenceQueue::Writer::Writer(EvidenceQueue& queue, bool keep_copy)
 }
 
 EvidenceQueue::Writer::~Writer() {
-  if (finished_) return;
+  if (finished_ || hash_only_) return;
   queue_.pending_capacity_ -= pending_.capacity();  // unwritten bytes: dropped with the sample
   // Dropping the sink's writer unfinished discards its partial file; on the evidence thread,
   // in order with the writes before it.
@@ -199,6 +206,10 @@ void EvidenceQueue::Writer::FlushPending() {
 }
 
 void EvidenceQueue::Writer::Write(std::span<const std::uint8_t> bytes) {
+  if (hash_only_) {
+    hash_only_->Write(bytes);
+    return;
+  }
   while (!bytes.empty()) {
     if (!queue_.thread_.joinable()) {  // not threaded: straight to the sink's writer
       state_->writer->Write(bytes);
@@ -222,14 +233,20 @@ void EvidenceQueue::Writer::Write(std::span<const std::uint8_t> bytes) {
 }
 
 void EvidenceQueue::Writer::StopCopy() {
+  if (hash_only_) return;  // nothing is copied
   FlushPending();
   queue_.Push([state = state_] { state->writer->StopCopy(); }, 0);
 }
 
 SampleResult EvidenceQueue::Writer::Finish(bool keep) {
-  FlushPending();
   finished_ = true;
   auto result = std::make_shared<StoredSample>();
+  if (hash_only_) {
+    // Known now; the event that reads it is queued after this, so the evidence thread sees it.
+    *result = hash_only_->Finish(keep);
+    return result;
+  }
+  FlushPending();
   queue_.Push(
       [state = std::move(state_), result, keep] {
         *result = state->writer->Finish(keep);

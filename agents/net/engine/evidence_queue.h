@@ -4,13 +4,13 @@
 //
 // Everything goes through one FIFO and reaches the sink in the order it was queued. A sample's
 // result (its SHA-256, whether the bundle kept it) is known only once the evidence thread has
-// handled it, so an event that names a sample is queued with a finisher: the finisher runs on
-// the evidence thread just before the event reaches the sink, after every sample queued before
-// it is stored, and fills in what depends on those samples. Results may be read only there, or
-// after Drain(). The queue holds at most `max_queued_bytes` (sample bytes, and a nominal size
-// per event) and makes the producer wait past that, so memory stays bounded however slow the
-// disk. With `threaded` false every call reaches the sink at once on the caller's thread: the
-// same sink calls in the same order (the fuzzer uses it).
+// handled it (a hash-only writer's, at once), so an event that names a sample is queued with a
+// finisher: the finisher runs on the evidence thread just before the event reaches the sink, after
+// every sample queued before it is stored, and fills in what depends on those samples. Results may
+// be read only there, or after Drain(). The queue holds at most `max_queued_bytes` (sample bytes,
+// and a nominal size per event) and makes the producer wait past that, so memory stays bounded
+// however slow the disk. With `threaded` false every call reaches the sink at once on the caller's
+// thread: the same sink calls in the same order (the fuzzer uses it).
 //
 // Ownership: the queue borrows the sink, which must outlive it; the destructor drains. Writers
 // borrow the queue and must be destroyed before it. The producer side (every method) is meant
@@ -68,10 +68,11 @@ class EvidenceQueue {
     void FlushPending();
     EvidenceQueue& queue_;
     std::shared_ptr<State> state_;
-    std::vector<std::uint8_t> pending_;  // capacity 0, or a buffer from TakeBuffer()
+    std::unique_ptr<SampleWriter> hash_only_;  // keep_copy false: hashed on this thread
+    std::vector<std::uint8_t> pending_;        // capacity 0, or a buffer from TakeBuffer()
     bool finished_ = false;
   };
-  // keep_copy false: the body is hashed but never stored (the sink's hash-only writer).
+  // keep_copy false: the body is hashed (on the caller's thread, as it comes) but never stored.
   std::unique_ptr<Writer> NewWriter(bool keep_copy);
 
   // Waits until the sink has received everything queued so far; rethrows what a sink call
