@@ -6,12 +6,17 @@
 #      (--tshark-mib, default 100: tshark takes minutes per GiB); rates are compared, not times,
 #   4. beffroi-net read FILE --out DIR (default payload samples),
 #   5. beffroi-net read FILE --out DIR --stream-sample-kib 0 --no-http-bodies (no samples).
-# Best of --runs (default 3) wall-clock times, page cache warm; peak RSS from GNU time. Prints
-# packets/s, MB/s (file bytes / s, 10^6) and peak RSS for each, then beffroi-net / tshark rate
-# (target >= 30x), beffroi-net / raw loop rate (target >= 0.40) and beffroi-net RSS (< 256 MiB).
+#   6. openssl dgst -sha256 FILE: the custody hash of the input alone, which beffroi-net
+#      also computes (with the same library).
+# Best of --runs (default 3) wall-clock times and least CPU time (user + system of all threads),
+# page cache warm; peak RSS from GNU time. Prints packets/s, MB/s (file bytes / s, 10^6) and
+# peak RSS for each, then beffroi-net / tshark rate (target >= 30x), beffroi-net / raw loop rate
+# (target >= 0.40), the same ratios per CPU second (steadier when others share the machine) and
+# beffroi-net RSS (< 256 MiB).
 #   bench/net_read.sh [--size 1GiB] [--runs 3] [--cache DIR] [--tshark-mib 100]
 # Environment: BUILD_DIR (default build/; configured and built here when missing),
-# NET_READ_SIZE, NET_READ_CACHE (default /tmp/beffroi-bench-pcap). The capture is generated
+# NET_READ_SIZE, NET_READ_CACHE (default /tmp/beffroi-bench-pcap), NET_BIN (the beffroi-net
+# to measure, default BUILD_DIR's: compare two builds on one capture). The capture is generated
 # once per size into the cache and reused; nothing is dropped from the page cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,11 +33,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# Tools: tcpdump, tshark and GNU time (for peak RSS), installed only when missing.
+# Tools: tcpdump, tshark, openssl and GNU time (for peak RSS), installed only when missing.
 missing=()
 command -v tcpdump > /dev/null || missing+=(tcpdump)
 command -v tshark > /dev/null || missing+=(tshark)
 [ -x /usr/bin/time ] || missing+=(time)
+command -v openssl > /dev/null || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
@@ -45,9 +51,11 @@ fi
 cmake --build "$build" --target beffroi-pcap-count beffroi-gen-pcaps > /dev/null
 count_bin=$build/bench/beffroi-pcap-count
 gen_bin=$build/tests/data/net/beffroi-gen-pcaps
-net_bin=$build/agents/net/beffroi-net
+net_bin=${NET_BIN:-$build/agents/net/beffroi-net}
 net_note=""
-if [ -d "$build/agents/net/CMakeFiles/beffroi-net.dir" ]; then  # CMake made the target
+if [ -n "${NET_BIN:-}" ]; then
+  [ -x "$net_bin" ] || net_note="NET_BIN=$net_bin is not an executable"
+elif [ -d "$build/agents/net/CMakeFiles/beffroi-net.dir" ]; then  # CMake made the target
   cmake --build "$build" --target beffroi-net > /dev/null 2>&1 ||
     net_note="beffroi-net failed to build"
 else
@@ -88,32 +96,35 @@ prefix_file_bytes=$(stat -c %s "$prefix")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 now() { date +%s.%N; }
-# measure CMD...: best wall time over $runs runs and the largest peak RSS (KiB);
-# sets best and rss, or returns 1 when the command fails.
+# measure CMD...: best wall time over $runs runs, least CPU time (user + system, all threads)
+# and the largest peak RSS (KiB); sets best, cpu and rss, or returns 1 when the command fails.
+# On a shared machine the CPU time is the steadier figure: others' load stretches wall time.
 measure() {
-  best=""; rss=0
+  best=""; cpu=""; rss=0
   for _ in $(seq "$runs"); do
     rm -rf "$work/out"
     local a b
     a=$(now)
-    if ! /usr/bin/time -f '%M' -o "$work/time" "$@" > /dev/null 2> "$work/stderr"; then
+    if ! /usr/bin/time -f '%M %U %S' -o "$work/time" "$@" > /dev/null 2> "$work/stderr"; then
       echo "  $(basename "$1") failed: $(tail -2 "$work/stderr" | tr '\n' ' ')" >&2
       return 1
     fi
     b=$(now)
-    local s r
+    local s r c
     s=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f", b - a }')
-    r=$(tail -1 "$work/time")
+    read -r r c < <(tail -1 "$work/time" | awk '{ printf "%d %.2f\n", $1, $2 + $3 }')
     best=$(printf "%s\n%s\n" "$s" "$best" | grep . | sort -g | head -1)
+    cpu=$(printf "%s\n%s\n" "$c" "$cpu" | grep . | sort -g | head -1)
     if [ "$r" -gt "$rss" ]; then rss=$r; fi
   done
   return 0
 }
-declare -A rate
+declare -A rate cpu_rate
 row() {  # row LABEL PACKETS FILE_BYTES
   rate[$1]=$(awk -v p="$2" -v s="$best" 'BEGIN { printf "%.0f", p / s }')
-  awk -v l="$1" -v s="$best" -v p="$2" -v b="$3" -v r="$rss" \
-    'BEGIN { printf "%-44s %9.2f %12.0f %9.1f %8d MiB\n", l, s, p / s, b / s / 1e6, r / 1024 }'
+  cpu_rate[$1]=$(awk -v p="$2" -v c="$cpu" 'BEGIN { printf "%.0f", p / (c > 0 ? c : 0.01) }')
+  awk -v l="$1" -v s="$best" -v c="$cpu" -v p="$2" -v b="$3" -v r="$rss" \
+    'BEGIN { printf "%-44s %9.2f %8.2f %12.0f %9.1f %8d MiB\n", l, s, c, p / s, b / s / 1e6, r / 1024 }'
 }
 
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
@@ -125,9 +136,14 @@ fi
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $mem RAM, load $(cut -d' ' -f1 /proc/loadavg)"
 echo "best of $runs runs, page cache warm; peak RSS from GNU time (%M)"
-printf "%-44s %9s %12s %9s %12s\n" tool "time (s)" packets/s MB/s "peak RSS"
+printf "%-44s %9s %8s %12s %9s %12s\n" tool "time (s)" "CPU (s)" packets/s MB/s "peak RSS"
 measure "$count_bin" "$pcap" && row "beffroi-pcap-count (raw libpcap loop)" "$packets" "$file_bytes"
 measure tcpdump -r "$pcap" -w /dev/null && row "tcpdump -r -w /dev/null" "$packets" "$file_bytes"
+# The SHA-256 of the input that beffroi-net records for the chain of custody, alone, with the
+# same OpenSSL code: a floor for any reader that hashes its input (beffroi-net does it on a
+# thread of its own). coreutils' sha256sum does not use the CPU's SHA instructions.
+measure openssl dgst -sha256 "$pcap" &&
+  row "openssl dgst -sha256 (the custody hash)" "$packets" "$file_bytes"
 measure tshark -r "$prefix" -T fields -e frame.number -e dns.qry.name -e http.host \
   -e http.request.uri -e http.user_agent -e tls.handshake.extensions_server_name &&
   row "tshark -T fields (dns/http/tls)" "$prefix_packets" "$prefix_file_bytes"
@@ -143,14 +159,20 @@ fi
 
 raw=${rate["beffroi-pcap-count (raw libpcap loop)"]:-}
 tsh=${rate["tshark -T fields (dns/http/tls)"]:-}
+tsh_cpu=${cpu_rate["tshark -T fields (dns/http/tls)"]:-}
+raw_cpu=${cpu_rate["beffroi-pcap-count (raw libpcap loop)"]:-}
+sha=${rate["openssl dgst -sha256 (the custody hash)"]:-}
 for label in "beffroi-net read --out (default samples)" "beffroi-net read --out (no samples)"; do
   r=${rate[$label]:-}
   [ -n "$r" ] || continue
-  [ -n "$tsh" ] && awk -v l="$label" -v a="$r" -v b="$tsh" \
-    'BEGIN { printf "%s / tshark rate: %.1fx (target >= 30x)\n", l, a / b }'
-  [ -n "$raw" ] && awk -v l="$label" -v a="$r" -v b="$raw" \
-    'BEGIN { printf "%s / raw loop rate: %.2f (target >= 0.40)\n", l, a / b }'
+  c=${cpu_rate[$label]:-}
+  [ -n "$tsh" ] && awk -v l="$label" -v a="$r" -v b="$tsh" -v ca="$c" -v cb="$tsh_cpu" \
+    'BEGIN { printf "%s / tshark rate: %.1fx (target >= 30x); per CPU second: %.1fx\n", l, a / b, ca / cb }'
+  [ -n "$raw" ] && awk -v l="$label" -v a="$r" -v b="$raw" -v ca="$c" -v cb="$raw_cpu" \
+    'BEGIN { printf "%s / raw loop rate: %.2f (target >= 0.40); per CPU second: %.2f\n", l, a / b, ca / cb }'
 done
+[ -n "$sha" ] && [ -n "$raw" ] && awk -v a="$sha" -v b="$raw" \
+  'BEGIN { printf "openssl sha256 / raw loop rate: %.2f (hashing the input alone)\n", a / b }'
 if [ -n "${net_rss:-}" ]; then
   echo "beffroi-net peak RSS: $((net_rss / 1024)) MiB (target < 256 MiB)"
 fi

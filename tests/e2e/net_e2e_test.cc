@@ -168,8 +168,9 @@ TEST_F(NetE2E, MalformedCapturesGiveOneLineAndKeepWhatCameBefore) {
   struct Case {
     const char* file;
     int exit_code;
-    std::uint64_t packets;     // read before the defect
-    const char* message_part;  // in the one-line error
+    std::uint64_t packets;        // read before the defect
+    const char* message_part;     // in the one-line error
+    std::uint64_t bad_block = 0;  // pcapng: where the bad block starts (SHB, IDB, one EPB)
   };
   const Case cases[] = {
       {"bad/empty.pcap", 1, 0, "empty.pcap"},
@@ -180,10 +181,10 @@ TEST_F(NetE2E, MalformedCapturesGiveOneLineAndKeepWhatCameBefore) {
       {"bad/caplen-over-snaplen.pcap", 0, 3, ""},
       {"bad/unknown-linktype.pcap", 1, 0, "unsupported link type 147"},
       {"bad/pcapng-unknown-block.pcapng", 0, 3, ""},
-      {"bad/pcapng-bad-block-length.pcapng", 1, 1, "length of 8"},
-      {"bad/pcapng-bad-block-length-unaligned.pcapng", 1, 1, "multiple of 4"},
-      {"bad/pcapng-bad-block-length-past-eof.pcapng", 1, 1, "truncated"},
-      {"bad/pcapng-bad-block-trailer.pcapng", 1, 1, "don't match"},
+      {"bad/pcapng-bad-block-length.pcapng", 1, 1, "length of 8", 192},
+      {"bad/pcapng-bad-block-length-unaligned.pcapng", 1, 1, "multiple of 4", 192},
+      {"bad/pcapng-bad-block-length-past-eof.pcapng", 1, 1, "truncated", 192},
+      {"bad/pcapng-bad-block-trailer.pcapng", 1, 1, "don't match", 192},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.file);
@@ -193,6 +194,15 @@ TEST_F(NetE2E, MalformedCapturesGiveOneLineAndKeepWhatCameBefore) {
       EXPECT_NE(r.err.find(c.message_part), std::string::npos) << r.err;
       EXPECT_NE(r.err.find(fs::path(c.file).filename().string()), std::string::npos) << r.err;
       EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+    if (c.bad_block != 0) {
+      // libpcap hides pcapng's block structure: the offset is where it stopped reading, at or
+      // after the start of the bad block, never inside the good blocks before it.
+      const auto at = r.err.find("near byte ");
+      ASSERT_NE(at, std::string::npos) << r.err;
+      const std::uint64_t named = std::stoull(r.err.substr(at + 10));
+      EXPECT_GE(named, c.bad_block) << r.err;
+      EXPECT_LE(named, fs::file_size(Fixture(c.file))) << r.err;
     }
     std::uint64_t packets = 0;
     for (const auto& e : ParseNdjson(r.out)) {

@@ -80,6 +80,9 @@ class PcapSource {
  private:
   PcapSource(std::unique_ptr<pcap, PcapDeleter> handle, std::string name, bool live);
 
+  // Files: the stdio buffer of the stream libpcap reads; declared before handle_ so that it
+  // outlives the stream (pcap_close closes it).
+  std::unique_ptr<char[]> read_buffer_;
   std::unique_ptr<pcap, PcapDeleter> handle_;
   std::string name_;
   std::string error_;

@@ -1,6 +1,7 @@
 #include "agents/net/engine/flow_context.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "agents/net/engine/net_events.h"
 #include "agents/net/engine/pipeline.h"
@@ -271,10 +272,7 @@ void FlowContext::OnBodyData(http::Direction hdir, std::uint64_t index,
   if (t == nullptr) return;
   const auto d = hdir == http::Direction::kClientToServer ? 0u : 1u;
   const auto& options = pipeline_.options();
-  if (!t->body_writer[d]) {
-    t->body_writer[d] =
-        options.http_bodies ? pipeline_.sink().NewSampleWriter() : MakeHashOnlyWriter();
-  }
+  if (!t->body_writer[d]) t->body_writer[d] = pipeline_.evidence().NewWriter(options.http_bodies);
   if (t->body_bytes[d] + chunk.size() > options.http_body_max_bytes) t->body_writer[d]->StopCopy();
   t->body_bytes[d] += chunk.size();
   t->body_writer[d]->Write(chunk);
@@ -328,7 +326,7 @@ void FlowContext::EmitHttp(HttpTransaction& t) {
   e.Set("network.protocol", "http");
   e.Set("http.request.method", rq.method);
   if (!rq.version.empty()) e.Set("http.version", rq.version);
-  e.Set("url.original", rq.uri);
+  if (!rq.uri.empty()) e.Set("url.original", rq.uri);  // empty: "GET HTTP/1.1"
   const auto q = rq.uri.find('?');
   std::string path = rq.uri.substr(0, q);
   if (q != std::string::npos) e.Set("url.query", rq.uri.substr(q + 1));
@@ -340,15 +338,15 @@ void FlowContext::EmitHttp(HttpTransaction& t) {
   if (rq.uri.rfind("http://", 0) == 0 || rq.uri.rfind("https://", 0) == 0) {
     e.Set("url.full", rq.uri);
   }
-  e.Set("url.path", path);
+  if (!path.empty()) e.Set("url.path", path);
   if (!rq.user_agent.empty()) e.Set("user_agent.original", rq.user_agent);
   if (!rq.referer.empty()) e.Set("http.request.referrer", rq.referer);
   if (!rq.content_type.empty()) e.Set("http.request.mime_type", rq.content_type);
   e.Set("http.request.body.bytes", t.body_bytes[0]);
-  if (t.body[0] && t.body[0]->size > 0) {
-    e.Set("beffroi.http.request.body.sha256", t.body[0]->sha256);
-    if (t.body[0]->kept) e.Set("beffroi.http.request.body.sample", SamplePath(*t.body[0]));
-  }
+  // A body's writer saw every byte counted in body_bytes: its size is known here, its hash and
+  // whether the bundle kept it only on the evidence thread (the finisher below).
+  SampleResult request_body = t.body_bytes[0] > 0 ? t.body[0] : nullptr;
+  SampleResult response_body;
   if (t.response) {
     const auto& rs = *t.response;
     e.Set("http.response.status_code", rs.status);
@@ -356,17 +354,29 @@ void FlowContext::EmitHttp(HttpTransaction& t) {
     if (!rs.server.empty()) e.Set("beffroi.http.response.server", rs.server);
     if (!rs.location.empty()) e.Set("beffroi.http.response.location", rs.location);
     e.Set("http.response.body.bytes", t.body_bytes[1]);
-    if (t.body[1] && t.body[1]->size > 0) {
-      e.Set("file.hash.sha256", t.body[1]->sha256);
-      e.Set("file.size", t.body[1]->size);
+    if (t.body[1] && t.body_bytes[1] > 0) {
+      response_body = t.body[1];
+      e.Set("file.size", t.body_bytes[1]);
       e.Set("beffroi.http.response.body_complete", t.body_complete[1]);
-      if (t.body[1]->kept) {
-        e.Set("beffroi.sample.path", SamplePath(*t.body[1]));
-        e.Set("beffroi.sample.reason", "http_body");
-      }
     }
   }
-  pipeline_.Emit(e);
+  if (!request_body && !response_body) {
+    pipeline_.Emit(e);
+    return;
+  }
+  pipeline_.Emit(e, [request_body, response_body](Event& ev) {
+    if (request_body) {
+      ev.Set("beffroi.http.request.body.sha256", request_body->sha256);
+      if (request_body->kept) ev.Set("beffroi.http.request.body.sample", SamplePath(*request_body));
+    }
+    if (response_body) {
+      ev.Set("file.hash.sha256", response_body->sha256);
+      if (response_body->kept) {
+        ev.Set("beffroi.sample.path", SamplePath(*response_body));
+        ev.Set("beffroi.sample.reason", "http_body");
+      }
+    }
+  });
 }
 
 // ---- TLS ----
@@ -445,13 +455,15 @@ void FlowContext::OnEnd(Flow& flow, EndReason reason) {
   FlushPendingQueries();
   EmitReadyTransactions(true);
   EmitTls();
-  StoredSample samples[2];
+  // The sample buffers go to the evidence thread as they are (no copy); their hashes come back
+  // in the flow event's finisher.
+  SampleResult samples[2];
+  std::uint64_t sample_sizes[2] = {0, 0};
   for (std::size_t d = 0; d < 2; ++d) {
     if (sample_[d].empty()) continue;
-    samples[d] = pipeline_.sink().StoreSample(sample_[d]);
+    sample_sizes[d] = sample_[d].size();
     pipeline_.ReleaseSampleBytes(sample_[d].size());
-    sample_[d].clear();
-    sample_[d].shrink_to_fit();
+    samples[d] = pipeline_.evidence().StoreSample(std::exchange(sample_[d], {}));
   }
   if (!pipeline_.options().flow_events) return;
   Event e = MakeNetEvent("beffroi.flow", flow.start_ns);
@@ -496,13 +508,23 @@ void FlowContext::OnEnd(Flow& flow, EndReason reason) {
   }
   static constexpr const char* kSides[] = {"source", "destination"};
   for (std::size_t d = 0; d < 2; ++d) {
-    if (samples[d].size == 0) continue;
-    const std::string prefix = std::string("beffroi.stream.") + kSides[d];
-    e.Set(prefix + ".sha256", samples[d].sha256);
-    e.Set(prefix + ".bytes", samples[d].size);
-    if (samples[d].kept) e.Set(prefix + ".sample", SamplePath(samples[d]));
+    if (sample_sizes[d] > 0)
+      e.Set(std::string("beffroi.stream.") + kSides[d] + ".bytes", sample_sizes[d]);
   }
-  pipeline_.Emit(e);
+  if (!samples[0] && !samples[1]) {
+    pipeline_.Emit(e);
+    return;
+  }
+  pipeline_.Emit(e, [s0 = samples[0], s1 = samples[1]](Event& ev) {
+    const SampleResult* results[2] = {&s0, &s1};
+    for (std::size_t d = 0; d < 2; ++d) {
+      const SampleResult& r = *results[d];
+      if (!r) continue;
+      const std::string prefix = std::string("beffroi.stream.") + kSides[d];
+      ev.Set(prefix + ".sha256", r->sha256);
+      if (r->kept) ev.Set(prefix + ".sample", SamplePath(*r));
+    }
+  });
 }
 
 }  // namespace beffroi::net

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "agents/net/engine/evidence.h"
+#include "agents/net/engine/evidence_queue.h"
 #include "agents/net/flow/flow_table.h"
 #include "agents/net/packet/decoder.h"
 #include "agents/net/protocol/anomaly.h"
@@ -56,9 +57,9 @@ class FlowContext final : public FlowState,
     http::Request request;
     std::optional<http::Response> response;
     std::int64_t ts_ns = 0;
-    std::unique_ptr<SampleWriter> body_writer[2];
+    std::unique_ptr<EvidenceQueue::Writer> body_writer[2];
     std::uint64_t body_bytes[2] = {0, 0};
-    std::optional<StoredSample> body[2];
+    SampleResult body[2];  // filled on the evidence thread: read in an event finisher
     bool body_complete[2] = {false, false};
     bool response_done = false;
   };

@@ -24,7 +24,7 @@ class Pipeline::PacketAnomalies final : public AnomalySink {
 
 Pipeline::Pipeline(EngineOptions options, EvidenceSink& sink)
     : options_(std::move(options)),
-      sink_(sink),
+      evidence_(sink, options_.evidence_thread),
       decoder_(options_.decoder),
       flows_(options_.flows, [this](Flow& flow, EndReason reason) { OnFlowEnd(flow, reason); }),
       packet_anomalies_(std::make_unique<PacketAnomalies>(*this)) {}
@@ -67,11 +67,12 @@ void Pipeline::OnFlowEnd(Flow& flow, EndReason reason) {
 
 void Pipeline::Finish() {
   flows_.EndAll();
+  evidence_.Drain();
 }
 
-void Pipeline::Emit(Event& event) {
+void Pipeline::Emit(Event& event, EventFinisher finish) {
   ++events_[event.dataset()];
-  sink_.Emit(event);
+  evidence_.Emit(std::move(event), std::move(finish));
 }
 
 ReassemblyBudget& Pipeline::reassembly_budget() {

@@ -5,7 +5,9 @@
 // HTTP, TLS), keep the first bytes of each direction as a stream sample, and write flow, DNS,
 // HTTP, TLS and anomaly events to an EvidenceSink. Everything is bounded: flows, reassembly
 // buffers, sample buffers, anomaly events per name. Timestamps are capture time; the wall
-// clock is never read. Single-threaded; one Pipeline per capture.
+// clock is never read. One packet thread drives a Pipeline (one per capture); the sink is
+// called from the pipeline's evidence thread (EvidenceQueue), and holds everything once
+// Finish() has returned.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include <string>
 
 #include "agents/net/engine/evidence.h"
+#include "agents/net/engine/evidence_queue.h"
 #include "agents/net/flow/flow_table.h"
 #include "agents/net/packet/decoder.h"
 
@@ -34,6 +37,9 @@ struct EngineOptions {
   bool flow_events = true;
   // Anomaly events per name written in full; the rest are counted in the statistics.
   std::uint64_t anomaly_events_per_name = 1000;
+  // Events and samples reach the sink on an evidence thread of their own (EvidenceQueue), so
+  // hashing and writing overlap packet decoding. False: on the packet thread, as they come.
+  bool evidence_thread = true;
   FlowLimits flows;
   DecoderLimits decoder;
 };
@@ -50,7 +56,7 @@ class Pipeline {
   // `dlt` as pcap_datalink() returns it; `frame` is the captured bytes.
   void OnFrame(int dlt, std::int64_t ts_ns, std::span<const std::uint8_t> frame,
                std::uint32_t wire_length);
-  // Ends every flow (end of capture): their events are written.
+  // Ends every flow (end of capture) and waits until the sink has every event and sample.
   void Finish();
 
   // Counters for the capture summary and the manifest.
@@ -58,11 +64,13 @@ class Pipeline {
   std::uint64_t frames() const { return frames_; }
 
   // Used by FlowContext.
-  EvidenceSink& sink() { return sink_; }
+  EvidenceQueue& evidence() { return evidence_; }
   const EngineOptions& options() const { return options_; }
   void ReportAnomaly(std::string_view name, std::string_view detail, const FiveTuple* tuple,
                      std::int64_t ts_ns);
-  void Emit(Event& event);
+  // Counts the event and queues it (moved from); `finish` fills in sample results (see
+  // EvidenceQueue).
+  void Emit(Event& event, EventFinisher finish = nullptr);
   ReassemblyBudget& reassembly_budget();
   bool ReserveSampleBytes(std::size_t n);
   void ReleaseSampleBytes(std::size_t n);
@@ -73,7 +81,7 @@ class Pipeline {
   void OnFlowEnd(Flow& flow, EndReason reason);
 
   EngineOptions options_;
-  EvidenceSink& sink_;
+  EvidenceQueue evidence_;  // before flows_: flows hand it their samples until they are gone
   Decoder decoder_;
   FlowTable flows_;
   std::unique_ptr<PacketAnomalies> packet_anomalies_;

@@ -40,6 +40,10 @@ Result<EngineOptions> MakeEngineOptions(const NetFlags& f) {
   o.http_body_max_bytes = std::uint64_t{f.body_max_mib} * 1024 * 1024;
   o.flow_events = !f.no_flows;
   o.sample_parsed_flows = f.sample_parsed_flows;
+  // The evidence thread pays for itself when sample files are written (file creation and
+  // writes overlap decoding). With none, handing events over costs more CPU time than
+  // serialising them here, and the input's SHA-256 thread is the slower one anyway.
+  o.evidence_thread = o.stream_sample_bytes > 0 || o.http_bodies;
   o.flows.max_flows = f.max_flows;
   return o;
 }

@@ -201,6 +201,12 @@ bool ParseRequestLine(std::string_view line, RequestLine& out) {
     rest = TrimOws(rest.substr(0, last));
   } else if (last != std::string_view::npos) {
     return false;  // spaces but no HTTP-version: not a request line we can trust
+  } else if (IsHttpVersion(rest)) {
+    // "GET HTTP/1.1": the target is missing, not the version. Read as HTTP/0.9 (target
+    // "HTTP/1.1", no fields), the Host and User-Agent that follow would never be seen.
+    out.version = rest;
+    out.target = {};
+    return true;
   }
   if (rest.empty()) return false;
   for (char c : rest) {

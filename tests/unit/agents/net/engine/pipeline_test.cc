@@ -127,6 +127,40 @@ TEST(NetPipeline, HttpExchangeGivesOneHttpEventAFlowAndBothStreamSamples) {
   EXPECT_EQ(flows[0].json()["destination"]["packets"], 2);
 }
 
+TEST(NetPipeline, EvidenceThreadGivesTheSameEventsAsThePacketThread) {
+  const std::string req =
+      "POST /upload HTTP/1.1\r\nHost: intranet.example-commune.be\r\nContent-Length: 7\r\n\r\n"
+      "payload";
+  const std::string body(100000, 'z');  // several of the queue's batches
+  const std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + body;
+  std::vector<std::string> lines[2];
+  for (bool threaded : {false, true}) {
+    CollectingSink sink;
+    EngineOptions options;
+    options.evidence_thread = threaded;
+    Pipeline p(options, sink);
+    Conversation c{p};
+    c.Send(Frame(true, 6, 80, 100, 0, kSyn, ""));
+    c.Send(Frame(false, 6, 80, 900, 101, kSyn | kAck, ""));
+    c.Send(Frame(true, 6, 80, 101, 901, kAck | kPsh, req));
+    std::uint32_t seq = 901;
+    for (std::size_t at = 0; at < resp.size(); at += 1400) {
+      const std::string piece = resp.substr(at, 1400);
+      c.Send(Frame(false, 6, 80, seq, 101 + static_cast<std::uint32_t>(req.size()), kAck, piece));
+      seq += static_cast<std::uint32_t>(piece.size());
+    }
+    c.Send(Frame(false, 17, 4000, 0, 0, 0, "unanswered"));  // a second flow, UDP
+    p.Finish();
+    for (const auto& e : sink.events)
+      lines[threaded ? 1 : 0].push_back(e.Serialize());
+    auto http = sink.Of("beffroi.http");
+    ASSERT_EQ(http.size(), 1u);
+    EXPECT_EQ(http[0].GetString("file.hash.sha256"), Sha256Hex(body));
+    EXPECT_EQ(http[0].GetString("beffroi.http.request.body.sha256"), Sha256Hex("payload"));
+  }
+  EXPECT_EQ(lines[0], lines[1]);
+}
+
 TEST(NetPipeline, OutOfOrderSegmentsAreParsedInSequence) {
   CollectingSink sink;
   Pipeline p(EngineOptions{}, sink);

@@ -136,6 +136,18 @@ TEST(HttpConnection, Http09RequestGetsRawResponseUntilClose) {
   EXPECT_TRUE(r.anomalies.empty());
 }
 
+TEST(HttpConnection, RequestWithoutTargetKeepsItsFields) {
+  // Seen in the wild (and in Zeek's http/no-uri trace): the fields must not be lost to an
+  // HTTP/0.9 reading, or omitting the target would hide the Host and User-Agent.
+  const Outcome r = Replay({C("GET HTTP/1.1\r\nUser-Agent: Wget/1.14\r\nHost: bro.org\r\n\r\n"),
+                            S("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")});
+  EXPECT_EQ(r.events,
+            (Events{"req 0 GET  HTTP/1.1 host=bro.org ua=Wget/1.14 ct= ref= cl=-",
+                    "end c2s 0 complete", "resp 0 200 HTTP/1.1 reason=OK ct= server= loc= cl=2",
+                    "body s2c 0 ok", "end s2c 0 complete"}));
+  EXPECT_TRUE(r.anomalies.empty());
+}
+
 TEST(HttpConnection, LowerCaseMethodIsKeptAsSent) {
   const Outcome r = Replay({C("get /x HTTP/1.1\r\n\r\n")});
   ASSERT_FALSE(r.events.empty());

@@ -21,6 +21,9 @@ TEST(HttpHead, ParsesRequestLines) {
   ASSERT_TRUE(ParseRequestLine("GET  /a b  HTTP/1.0", rl));  // runs of spaces, space in target
   EXPECT_EQ(rl.target, "/a b");
   EXPECT_EQ(rl.version, "HTTP/1.0");
+  ASSERT_TRUE(ParseRequestLine("GET HTTP/1.1", rl));  // no target: still HTTP/1.1 with fields
+  EXPECT_EQ(rl.target, "");
+  EXPECT_EQ(rl.version, "HTTP/1.1");
   EXPECT_FALSE(ParseRequestLine("GET", rl));
   EXPECT_FALSE(ParseRequestLine(" GET / HTTP/1.1", rl));
   EXPECT_FALSE(ParseRequestLine("GET / HTTP/1.1x", rl));  // spaces but no version
