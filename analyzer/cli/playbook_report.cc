@@ -364,23 +364,26 @@ std::vector<report::ReportSection> ResponseSections(const IncidentResponse& r) {
   return out;
 }
 
+playbook::Catalog LoadResponseCatalog(const std::string& playbooks_dir) {
+  std::string dir = playbooks_dir.empty() ? BundledPlaybooksDir() : playbooks_dir;
+  return dir.empty() ? playbook::Catalog{} : playbook::Catalog::LoadDirectory(dir);
+}
+
 Result<IncidentResponse> LoadIncidentResponse(store::Store& store, std::int64_t incident_id,
                                               std::int64_t now_ns,
-                                              const std::string& playbooks_dir) {
+                                              const playbook::Catalog& catalog) {
   auto detail = store.GetIncident(incident_id);
   if (!detail.ok()) return detail.error();
   if (!detail->has_value())
     return MakeError(ErrorCode::kNotFound, "no incident " + std::to_string(incident_id));
-  std::string dir = playbooks_dir.empty() ? BundledPlaybooksDir() : playbooks_dir;
-  playbook::Catalog catalog =
-      dir.empty() ? playbook::Catalog{} : playbook::Catalog::LoadDirectory(dir);
   return BuildIncidentResponse(store, **detail, catalog, now_ns);
 }
 
 Result<std::string> RenderPlaybookSection(store::Store& store, std::int64_t incident_id,
                                           SectionFormat format, std::int64_t now_ns,
                                           const std::string& playbooks_dir) {
-  auto response = LoadIncidentResponse(store, incident_id, now_ns, playbooks_dir);
+  playbook::Catalog catalog = LoadResponseCatalog(playbooks_dir);
+  auto response = LoadIncidentResponse(store, incident_id, now_ns, catalog);
   if (!response.ok()) return response.error();
   return RenderResponse(*response, format);
 }

@@ -56,11 +56,13 @@ nlohmann::json IncidentResponseJson(const IncidentResponse& response);
 enum class SectionFormat { kText, kMarkdown, kHtml };
 std::string RenderResponse(const IncidentResponse& response, SectionFormat format);
 
-// The response for incident `incident_id` with the bundled playbooks (or `playbooks_dir`),
-// clocks relative to `now_ns`. kNotFound for an unknown incident.
+// The bundled playbooks (or those of `playbooks_dir`); an empty catalog when there are none.
+playbook::Catalog LoadResponseCatalog(const std::string& playbooks_dir = "");
+// The response for incident `incident_id`, clocks relative to `now_ns`. The response points
+// into `catalog`, which must outlive it. kNotFound for an unknown incident.
 Result<IncidentResponse> LoadIncidentResponse(store::Store& store, std::int64_t incident_id,
                                               std::int64_t now_ns,
-                                              const std::string& playbooks_dir = "");
+                                              const playbook::Catalog& catalog);
 // The incident report's sections: suggestions and runs, the legal clocks, each run's record.
 std::vector<report::ReportSection> ResponseSections(const IncidentResponse& response);
 

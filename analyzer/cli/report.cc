@@ -156,7 +156,8 @@ int ReportOrExport(const Args& args, bool is_report) {
         return Fail(command, "--now: a date and time, e.g. 2021-06-22T09:00:00Z", kExitUsage);
       now_ns = *at;
     }
-    auto response = LoadIncidentResponse(**store, id, now_ns, playbooks_dir);
+    playbook::Catalog catalog = LoadResponseCatalog(playbooks_dir);
+    auto response = LoadIncidentResponse(**store, id, now_ns, catalog);
     if (!response.ok()) return Fail(command, response.error().message);
     data->playbook = ResponseSections(*response);
   }

@@ -113,7 +113,7 @@ TEST_F(PlaybookReportTest, IncidentReportCarriesRunsClocksAndRecord) {
   Do("personal-data", playbook::EventKind::kChoice, "true");
   Do("no-ransom", playbook::EventKind::kNote, "college <decision> & minutes");
   std::int64_t now = *ParseDateOrAge("2021-06-25T08:00:00Z", 0);
-  auto r = LoadIncidentResponse(*store_, incident_, now, kPlaybooks);
+  auto r = LoadIncidentResponse(*store_, incident_, now, catalog_);
   ASSERT_TRUE(r.ok()) << r.error().message;
   auto data = report::GatherReport(*store_, incident_, "Ville", kAlice);
   ASSERT_TRUE(data.ok()) << data.error().message;
