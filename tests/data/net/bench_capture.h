@@ -12,12 +12,15 @@
 #include <string>
 #include <vector>
 
-#include "bytes.h"
-#include "capture_file.h"
-#include "packet.h"
-#include "rng.h"
+#include "common/synth/bytes.h"
+#include "common/synth/capture_file.h"
+#include "common/synth/packet.h"
+#include "common/synth/rng.h"
 
 namespace beffroi::testdata::net {
+
+// The packet, capture-file and message builders of common/synth.
+using namespace beffroi::synth;
 
 struct BenchStats {
   std::uint64_t packets = 0;

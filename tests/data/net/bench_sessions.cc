@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "app_builders.h"
+#include "common/synth/app_builders.h"
 #include "bench_capture.h"
 
 namespace beffroi::testdata::net {

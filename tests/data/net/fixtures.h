@@ -14,11 +14,14 @@
 #include <string_view>
 #include <vector>
 
-#include "bytes.h"
-#include "packet.h"
-#include "trace.h"
+#include "common/synth/bytes.h"
+#include "common/synth/packet.h"
+#include "common/synth/trace.h"
 
 namespace beffroi::testdata::net {
+
+// The packet, capture-file and message builders of common/synth.
+using namespace beffroi::synth;
 
 struct Fixture {
   std::string file;  // path under OUTDIR, e.g. "dns.pcap" or "bad/empty.pcap"

@@ -1,7 +1,7 @@
 // bad/: malformed capture files for the readers' error paths. Each file holds a few good
 // records before the defect (see README.md for the exact counts) so that a reader can be
 // checked to keep what precedes it.
-#include "app_builders.h"
+#include "common/synth/app_builders.h"
 #include "fixtures.h"
 
 namespace beffroi::testdata::net {

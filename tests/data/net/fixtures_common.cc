@@ -1,5 +1,5 @@
 // Conversation helpers shared by several fixtures.
-#include "app_builders.h"
+#include "common/synth/app_builders.h"
 #include "fixtures.h"
 
 namespace beffroi::testdata::net {

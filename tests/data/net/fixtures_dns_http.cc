@@ -1,5 +1,5 @@
 // dns.pcap and http.pcap.
-#include "app_builders.h"
+#include "common/synth/app_builders.h"
 #include "fixtures.h"
 
 namespace beffroi::testdata::net {

@@ -1,5 +1,5 @@
 // frag.pcap, mixed.pcapng and nanosecond.pcap.
-#include "app_builders.h"
+#include "common/synth/app_builders.h"
 #include "fixtures.h"
 
 namespace beffroi::testdata::net {

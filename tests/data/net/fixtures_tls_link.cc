@@ -1,5 +1,5 @@
 // tls.pcap and the link-*.pcap family.
-#include "app_builders.h"
+#include "common/synth/app_builders.h"
 #include "fixtures.h"
 
 namespace beffroi::testdata::net {

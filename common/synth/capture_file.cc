@@ -1,9 +1,9 @@
-#include "capture_file.h"
+#include "common/synth/capture_file.h"
 
 #include <cerrno>
 #include <cstring>
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 namespace {
 
 constexpr std::uint32_t kPcapMagicMicro = 0xa1b2c3d4;
@@ -167,4 +167,4 @@ bool OutputFile::Close() {
   return ok;
 }
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

@@ -1,11 +1,11 @@
-#include "app_builders.h"
+#include "common/synth/app_builders.h"
 
 #include <cctype>
 #include <initializer_list>
 
-#include "rng.h"
+#include "common/synth/rng.h"
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 namespace {
 
 constexpr std::uint16_t kDnsClassIn = 1;
@@ -298,4 +298,4 @@ void AppendTlsRecord(Bytes& out, std::uint8_t content_type, ByteSpan fragment,
   PutBytes(out, fragment);
 }
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

@@ -1,8 +1,8 @@
-#include "trace.h"
+#include "common/synth/trace.h"
 
 #include <algorithm>
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 namespace {
 
 constexpr Mac kGatewayMac = {0x02, 0x42, 0x0a, 0x00, 0x00, 0x01};
@@ -145,4 +145,4 @@ void TcpSession::Close() {
   Ack(true);
 }
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

@@ -12,11 +12,11 @@
 #include <string_view>
 #include <vector>
 
-#include "capture_file.h"
-#include "packet.h"
-#include "rng.h"
+#include "common/synth/capture_file.h"
+#include "common/synth/packet.h"
+#include "common/synth/rng.h"
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 
 class Trace {
  public:
@@ -88,4 +88,4 @@ class TcpSession {
   std::uint32_t next_seq_[2];
 };
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

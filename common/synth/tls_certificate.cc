@@ -35,9 +35,9 @@
 // DNS:portail.example-commune.be. 453 bytes.
 #include <cstdint>
 
-#include "app_builders.h"
+#include "common/synth/app_builders.h"
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 namespace {
 
 constexpr std::uint8_t kTestCertificateDer[] = {
@@ -78,4 +78,4 @@ ByteSpan TestCertificateDer() {
   return kTestCertificateDer;
 }
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

@@ -6,9 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "bytes.h"
+#include "common/synth/bytes.h"
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 
 class Rng {
  public:
@@ -34,4 +34,4 @@ class Rng {
   std::uint64_t state_;
 };
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

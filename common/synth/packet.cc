@@ -1,6 +1,6 @@
-#include "packet.h"
+#include "common/synth/packet.h"
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 namespace {
 
 constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
@@ -219,4 +219,4 @@ void AppendIcmpEcho(Bytes& out, const Addr& src, const Addr& dst, bool reply, st
   Set16(out, start + 2, ChecksumFinish(ChecksumAdd(sum, ByteSpan(out).subspan(start, len))));
 }
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "bytes.h"
+#include "common/synth/bytes.h"
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 
 inline constexpr std::uint16_t kDnsTypeA = 1;
 inline constexpr std::uint16_t kDnsTypeCname = 5;
@@ -91,4 +91,4 @@ void AppendTlsRecord(Bytes& out, std::uint8_t content_type, ByteSpan fragment,
 // The self-signed test certificate (DER) embedded in tls_certificate.cc.
 ByteSpan TestCertificateDer();
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

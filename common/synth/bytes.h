@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 
 using Bytes = std::vector<std::uint8_t>;
 using ByteSpan = std::span<const std::uint8_t>;
@@ -85,4 +85,4 @@ inline std::uint16_t ChecksumFinish(std::uint64_t sum) {
   return static_cast<std::uint16_t>(~sum & 0xffff);
 }
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

@@ -12,9 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "bytes.h"
+#include "common/synth/bytes.h"
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 
 // 2026-06-21T06:00:00Z, the first timestamp of every generated capture.
 inline constexpr std::uint64_t kBaseTimeNs = 1782021600ULL * 1000000000ULL;
@@ -89,4 +89,4 @@ class OutputFile {
   std::uint64_t written_ = 0;
 };
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth

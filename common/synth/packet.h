@@ -11,9 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "bytes.h"
+#include "common/synth/bytes.h"
 
-namespace beffroi::testdata::net {
+namespace beffroi::synth {
 
 inline constexpr std::uint8_t kProtoIcmp = 1;
 inline constexpr std::uint8_t kProtoTcp = 6;
@@ -110,4 +110,4 @@ void AppendTcp(Bytes& out, const Addr& src, const Addr& dst, const TcpFields& tc
 void AppendIcmpEcho(Bytes& out, const Addr& src, const Addr& dst, bool reply, std::uint16_t ident,
                     std::uint16_t seq, ByteSpan payload);
 
-}  // namespace beffroi::testdata::net
+}  // namespace beffroi::synth
