@@ -1,5 +1,8 @@
 #include "common/json.h"
 
+#include <algorithm>
+#include <charconv>
+
 namespace beffroi {
 
 namespace {
@@ -52,6 +55,24 @@ Result<nlohmann::json> ParseJson(std::string_view text, const std::string& sourc
   } catch (const nlohmann::json::exception& e) {
     return MakeError(ErrorCode::kCorrupt, prefix + "not valid JSON: " + e.what());
   }
+}
+
+std::size_t LineOfByte(std::string_view text, std::size_t offset) {
+  std::size_t end = std::min(offset > 0 ? offset - 1 : 0, text.size());
+  return 1 + static_cast<std::size_t>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
+}
+
+JsonErrorLine LocateJsonError(std::string_view text, const std::string& m) {
+  JsonErrorLine out{1, m};
+  if (m.rfind("byte ", 0) != 0) return out;
+  std::size_t byte = 0;
+  const char* end = m.data() + m.size();
+  auto [ptr, ec] = std::from_chars(m.data() + 5, end, byte);
+  if (ec != std::errc() || end - ptr < 2 || ptr[0] != ':') return out;
+  out.message = std::string(ptr + 2, end);
+  if (byte > 0) out.line = LineOfByte(text, byte);
+  return out;
 }
 
 }  // namespace beffroi

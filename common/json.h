@@ -22,4 +22,16 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 Result<nlohmann::json> ParseJson(std::string_view text, const std::string& source,
                                  std::size_t max_depth = kMaxJsonDepth);
 
+// Where a ParseJson error (made with source "") falls in `text`: the 1-based line of the byte
+// it names (1 when it names none) and the message without its "byte N: " prefix. For loaders
+// whose users fix files by line ("playbook.json:12: ...").
+struct JsonErrorLine {
+  std::size_t line = 1;
+  std::string message;
+};
+JsonErrorLine LocateJsonError(std::string_view text, const std::string& parse_error);
+
+// 1-based line of byte `offset` (1-based, as ParseJson reports it) in `text`.
+std::size_t LineOfByte(std::string_view text, std::size_t offset);
+
 }  // namespace beffroi

@@ -28,12 +28,6 @@ bool IsId(std::string_view id) {
   });
 }
 
-std::size_t LineOfByte(std::string_view text, std::size_t offset) {
-  std::size_t end = std::min(offset > 0 ? offset - 1 : 0, text.size());
-  return 1 + static_cast<std::size_t>(
-                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
-}
-
 // Builds the Scenario while collecting faults; every check names the item it is about.
 class Builder {
  public:
@@ -417,17 +411,9 @@ LoadResult LoadScenario(std::string_view text, const std::string& source) {
   }
   auto parsed = ParseJson(text, "");
   if (!parsed.ok()) {
-    // ParseJson says "byte N: message"; whoever fixes the file wants the line.
-    const std::string& m = parsed.error().message;
-    std::size_t byte = 0;
-    std::string detail = m;
-    if (m.rfind("byte ", 0) == 0) {
-      const char* begin = m.data() + 5;
-      auto [ptr, ec] = std::from_chars(begin, m.data() + m.size(), byte);
-      if (ec == std::errc() && ptr + 2 <= m.data() + m.size() && ptr[0] == ':')
-        detail = std::string(ptr + 2);
-    }
-    out.diagnostics.push_back({"", detail, byte > 0 ? LineOfByte(text, byte) : 1, false});
+    // Whoever fixes the file wants the line, not the byte.
+    JsonErrorLine at = LocateJsonError(text, parsed.error().message);
+    out.diagnostics.push_back({"", at.message, at.line, false});
     return out;
   }
   Scenario s;

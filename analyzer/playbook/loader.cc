@@ -154,12 +154,6 @@ std::string ConditionVariable(std::string_view c) {
   return ok ? std::string(name) : "";
 }
 
-std::size_t LineOfByte(std::string_view text, std::size_t offset) {
-  std::size_t end = std::min(offset > 0 ? offset - 1 : 0, text.size());
-  return 1 + static_cast<std::size_t>(
-                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
-}
-
 LoadResult LoadPlaybook(std::string_view text, const std::string& source) {
   LoadResult out;
   if (text.size() > kMaxPlaybookBytes) {
@@ -170,18 +164,9 @@ LoadResult LoadPlaybook(std::string_view text, const std::string& source) {
   }
   auto parsed = ParseJson(text, "");
   if (!parsed.ok()) {
-    // ParseJson reports "byte N: message"; a responder fixing the file wants the line.
-    const std::string& m = parsed.error().message;
-    std::size_t byte = 0;
-    std::string detail = m;
-    if (m.rfind("byte ", 0) == 0) {
-      const char* begin = m.data() + 5;
-      auto [ptr, ec] = std::from_chars(begin, m.data() + m.size(), byte);
-      if (ec == std::errc() && ptr + 2 <= m.data() + m.size() && ptr[0] == ':')
-        detail = std::string(ptr + 2);
-    }
-    Diagnostic d{"", detail, byte > 0 ? LineOfByte(text, byte) : 1, false};
-    out.diagnostics.push_back(std::move(d));
+    // A responder fixing the file wants the line, not the byte.
+    JsonErrorLine at = LocateJsonError(text, parsed.error().message);
+    out.diagnostics.push_back({"", at.message, at.line, false});
     return out;
   }
   const json& doc = *parsed;

@@ -28,7 +28,4 @@ LoadResult LoadPlaybookFile(const std::string& path);
 // "__name__:value = 'true'" (the shape the CACAO specification uses); "" otherwise.
 std::string ConditionVariable(std::string_view condition);
 
-// 1-based line of byte `offset` (1-based, as JSON parsers report it) in `text`.
-std::size_t LineOfByte(std::string_view text, std::size_t offset);
-
 }  // namespace beffroi::playbook
