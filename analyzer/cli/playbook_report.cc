@@ -33,29 +33,6 @@ std::string DueText(const ClockStatus& c, std::int64_t now_ns) {
   return when + (left < 0 ? " (overdue by " : " (in ") + playbook::FormatSpan(left) + ")";
 }
 
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string MdCell(std::string_view s) {
   std::string out;
   for (char c : s) {
@@ -256,7 +233,7 @@ std::string RenderResponse(const IncidentResponse& r, SectionFormat format) {
   auto line = [&](const std::string& s) { out += s + "\n"; };
   bool md = format == SectionFormat::kMarkdown, html = format == SectionFormat::kHtml;
   auto esc = [&](std::string_view s) {
-    return html ? HtmlEscape(s) : md ? MdCell(s) : std::string(s);
+    return html ? report::HtmlEscape(s) : md ? MdCell(s) : std::string(s);
   };
   if (md) line("## Response\n");
   if (html) line("<section class=\"response\">\n<h2>Response</h2>");
